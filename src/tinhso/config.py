@@ -1,0 +1,176 @@
+"""Environment-driven configuration.
+
+Every setting an operator may change is read here, from the environment only, and
+is listed in ``SETTINGS`` so that tests can check that docs/deployment.md documents
+each one. A bad value raises :class:`ConfigError`, whose message is one line that
+names the variable; the entry points print it and stop.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent.parent
+
+
+class ConfigError(Exception):
+    """An environment variable holds a value tinhso cannot use."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {}
+
+
+def _declare(name: str, default: str, help: str) -> Setting:
+    setting = Setting(name, default, help)
+    SETTINGS[name] = setting
+    return setting
+
+
+_declare("TINHSO_ENV", "development", "development, demo or production")
+_declare("TINHSO_VAR_DIR", "var", "directory for the SQLite file, secret key, media and logs")
+_declare("DATABASE_URL", "sqlite:///<var>/tinhso.sqlite3", "database URL (sqlite:// or postgres://)")
+_declare("SECRET_KEY", "", "secret key; generated under var/ outside production")
+_declare("ALLOWED_HOSTS", "127.0.0.1,localhost", "comma-separated host names")
+_declare("CSRF_TRUSTED_ORIGINS", "", "comma-separated origins (https://…) behind a proxy")
+_declare("DEBUG", "false", "true/false; never true in production")
+_declare("REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL for the redis task backend and cache")
+_declare("TASK_BACKEND", "database", "database, redis or immediate")
+_declare("MEDIA_ROOT", "<var>/media", "where uploaded files are stored")
+_declare("STATIC_ROOT", "<var>/static", "where collectstatic writes")
+_declare("MAX_REQUEST_BYTES", "52428800", "largest accepted request body in bytes (413 above)")
+_declare("EMAIL_URL", "console:", "console:, or smtp://user:pass@host:port (smtp+tls:// for TLS)")
+_declare("DEFAULT_FROM_EMAIL", "tinhso@localhost", "sender address of e-mails")
+_declare("TINHSO_PROVINCE_CODE", "38", "province code of this deployment (38 = Thanh Hóa)")
+_declare("TINHSO_SITE_NAME", "Tỉnh số", "site name shown in the header")
+_declare("TINHSO_SECURE_PROXY", "false", "trust X-Forwarded-Proto from a TLS proxy")
+_declare("LOG_LEVEL", "INFO", "log level of the tinhso loggers")
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def raw(name: str) -> str:
+    if name not in SETTINGS:  # pragma: no cover - programming error
+        raise KeyError(f"{name} is not a declared setting")
+    return os.environ.get(name, SETTINGS[name].default)
+
+
+def get_bool(name: str) -> bool:
+    value = raw(name).strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name}={raw(name)!r} không hợp lệ: dùng true hoặc false")
+
+
+def get_int(name: str, *, minimum: int = 0) -> int:
+    value = raw(name).strip()
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} không hợp lệ: cần một số nguyên") from None
+    if number < minimum:
+        raise ConfigError(f"{name}={value!r} không hợp lệ: phải ≥ {minimum}")
+    return number
+
+
+def get_choice(name: str, choices: tuple[str, ...]) -> str:
+    value = raw(name).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} không hợp lệ: chọn một trong {', '.join(choices)}")
+    return value
+
+
+def get_list(name: str) -> list[str]:
+    return [item.strip() for item in raw(name).split(",") if item.strip()]
+
+
+def var_dir() -> Path:
+    path = Path(raw("TINHSO_VAR_DIR"))
+    if not path.is_absolute():
+        path = REPO_DIR / path
+    return path
+
+
+def get_path(name: str) -> Path:
+    value = raw(name).replace("<var>", str(var_dir()))
+    return Path(value)
+
+
+def database_config() -> dict[str, object]:
+    import dj_database_url
+
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        url = f"sqlite:///{var_dir() / 'tinhso.sqlite3'}"
+    scheme = urlparse(url).scheme
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql", "postgis"}:
+        raise ConfigError(
+            f"DATABASE_URL={url!r} không hợp lệ: chỉ hỗ trợ sqlite:/// hoặc postgres://"
+        )
+    try:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_URL không hợp lệ: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            " PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    else:
+        config["CONN_HEALTH_CHECKS"] = True
+    config["ATOMIC_REQUESTS"] = False
+    return config
+
+
+def secret_key(*, production: bool) -> str:
+    value = os.environ.get("SECRET_KEY", "").strip()
+    if value:
+        if production and len(value) < 50:
+            raise ConfigError("SECRET_KEY quá ngắn: cần ít nhất 50 ký tự trong production")
+        return value
+    if production:
+        raise ConfigError("SECRET_KEY chưa được đặt: bắt buộc khi TINHSO_ENV=production")
+    path = var_dir() / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def email_config() -> dict[str, object]:
+    url = raw("EMAIL_URL").strip()
+    parsed = urlparse(url)
+    if parsed.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parsed.scheme in {"smtp", "smtp+tls", "smtp+ssl"}:
+        if not parsed.hostname:
+            raise ConfigError(f"EMAIL_URL={url!r} không hợp lệ: thiếu máy chủ SMTP")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parsed.hostname,
+            "EMAIL_PORT": parsed.port or 25,
+            "EMAIL_HOST_USER": parsed.username or "",
+            "EMAIL_HOST_PASSWORD": parsed.password or "",
+            "EMAIL_USE_TLS": parsed.scheme == "smtp+tls",
+            "EMAIL_USE_SSL": parsed.scheme == "smtp+ssl",
+        }
+    raise ConfigError(f"EMAIL_URL={url!r} không hợp lệ: dùng console: hoặc smtp://…")

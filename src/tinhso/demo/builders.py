@@ -1,0 +1,17 @@
+"""Registry of demo builders, run in order by ``load_demo`` (each is idempotent)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from tinhso.demo.core_data import build_core
+
+BUILDERS: list[tuple[str, Callable[[], Any]]] = [("core", build_core)]
+
+
+def build_all(*, stdout: TextIO | Any = None) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for name, builder in BUILDERS:
+        results[name] = builder()
+    return results

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tinhso.core.management.commands.serve import gunicorn_argv
+from tinhso.demo.core_data import ACCOUNTS, demo_passwords
+
+
+class Command(BaseCommand):
+    help = "Trình diễn: migrate, nạp dữ liệu mẫu, in tài khoản mẫu, chạy web và worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="chỉ chuẩn bị dữ liệu, không chạy máy chủ")
+        parser.add_argument("--port", type=int, default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            raise CommandError("Lệnh demo chỉ chạy khi TINHSO_ENV=demo.")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Đang nạp dữ liệu trình diễn…")
+        call_command("load_demo")
+        passwords = demo_passwords()
+        self.stdout.write("\nTài khoản trình diễn (chỉ ở chế độ demo):")
+        for account in ACCOUNTS:
+            self.stdout.write(f"  {account.username:<18} {passwords[account.username]:<22} {account.role}")
+        if options["no_serve"]:
+            return
+        port = options["port"] or int(os.environ.get("PORT", "8000"))
+        env = {**os.environ, "TINHSO_ENV": "demo"}
+        worker = None
+        if settings.TASK_BACKEND != "immediate":
+            worker = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"], env=env)  # noqa: S603
+        self.stdout.write(f"\nMở http://127.0.0.1:{port}/ (Ctrl+C để dừng)\n")
+        sys.stdout.flush()
+        try:
+            subprocess.call(gunicorn_argv(host="127.0.0.1", port=port, workers=2), env=env)  # noqa: S603
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
