@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_rq",
     "ninja",
     "tinhso.core",
+    "tinhso.catalog",
     "tinhso.demo",
 ]
 
