@@ -16,11 +16,14 @@ admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("", include("tinhso.catalog.ckan_urls")),
+    path("", include("tinhso.catalog.dcat_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("tinhso.core.urls")),
+    path("", include("tinhso.catalog.urls")),
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -269,3 +269,87 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset_id} r{self.revision} {self.kind}"
+
+
+class HarvestSource(models.Model):
+    """Another CKAN or DCAT portal whose datasets are copied here on a schedule."""
+
+    class Kind(models.TextChoices):
+        CKAN = "ckan", "CKAN API"
+        DCAT = "dcat", "DCAT (RDF)"
+
+    class Frequency(models.TextChoices):
+        MANUAL = "manual", _("Thủ công")
+        DAILY = "daily", _("Hằng ngày")
+        WEEKLY = "weekly", _("Hằng tuần")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("tên nguồn"), max_length=255)
+    url = models.URLField(_("địa chỉ"), max_length=1000)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức nhận dữ liệu"), on_delete=models.PROTECT, related_name="harvest_sources"
+    )
+    frequency = models.CharField(_("tần suất"), max_length=10, choices=Frequency.choices, default=Frequency.MANUAL)
+    allow_private_addresses = models.BooleanField(
+        _("cho phép địa chỉ nội bộ"), default=False,
+        help_text=_("Chỉ bật cho nguồn tin cậy trong mạng nội bộ (mặc định bị chặn)."),
+    )
+    config = models.JSONField(_("cấu hình"), default=dict, blank=True)
+    is_active = models.BooleanField(_("đang bật"), default=True)
+    created = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    last_run_at = models.DateTimeField(_("lần chạy cuối"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nguồn thu thập")
+        verbose_name_plural = _("nguồn thu thập")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["url", "kind"], name="catalog_harvestsource_unique_url")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class HarvestJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        FINISHED = "finished", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.ForeignKey(HarvestSource, on_delete=models.CASCADE, related_name="jobs")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("tổng số"), default=0)
+    created_count = models.PositiveIntegerField(_("tạo mới"), default=0)
+    updated_count = models.PositiveIntegerField(_("cập nhật"), default=0)
+    skipped_count = models.PositiveIntegerField(_("bỏ qua"), default=0)
+    error_count = models.PositiveIntegerField(_("lỗi"), default=0)
+    log = models.TextField(_("nhật ký"), blank=True)
+
+    class Meta:
+        verbose_name = _("lượt thu thập")
+        verbose_name_plural = _("lượt thu thập")
+        ordering: ClassVar = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.created:%Y-%m-%d %H:%M}"
+
+
+class HarvestedDataset(models.Model):
+    """Links a local dataset to its identifier at the source, so re-harvests update, never duplicate."""
+
+    source = models.ForeignKey(HarvestSource, on_delete=models.CASCADE, related_name="records")
+    remote_id = models.CharField(max_length=500)
+    dataset = models.OneToOneField(Dataset, on_delete=models.CASCADE, related_name="harvest_record")
+    remote_modified = models.CharField(max_length=64, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["source", "remote_id"], name="catalog_harvested_unique_remote")
+        ]
