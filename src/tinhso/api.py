@@ -35,21 +35,32 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     errors = []
     for err in exc.errors:
         field = _field_name(list(err.get("loc", [])))
-        errors.append({"field": field, "message": _("Giá trị không hợp lệ: %(msg)s") % {"msg": err.get("msg", "")}})
+        errors.append(
+            {
+                "field": field,
+                "message": _("Giá trị không hợp lệ: %(msg)s") % {"msg": err.get("msg", "")},
+            }
+        )
     names = ", ".join(e["field"] for e in errors)
     return api.create_response(
-        request, {"detail": _("Tham số không hợp lệ: %(fields)s") % {"fields": names}, "errors": errors}, status=422
+        request,
+        {"detail": _("Tham số không hợp lệ: %(fields)s") % {"fields": names}, "errors": errors},
+        status=422,
     )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Cần đăng nhập hoặc khoá API hợp lệ.")}, status=401)
+    return api.create_response(
+        request, {"detail": _("Cần đăng nhập hoặc khoá API hợp lệ.")}, status=401
+    )
 
 
 @api.exception_handler(InvalidToken)
 def on_invalid_token(request: HttpRequest, exc: InvalidToken) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Khoá API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")}, status=401)
+    return api.create_response(
+        request, {"detail": _("Khoá API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")}, status=401
+    )
 
 
 @api.exception_handler(Http404)

@@ -18,9 +18,8 @@ def main(argv: list[str] | None = None) -> None:
     from tinhso.config import ConfigError
 
     try:
-        from django.core.management import execute_from_command_line
-
         import django
+        from django.core.management import execute_from_command_line
 
         django.setup()
     except ConfigError as exc:

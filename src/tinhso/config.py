@@ -40,7 +40,9 @@ def _declare(name: str, default: str, help: str) -> Setting:
 
 _declare("TINHSO_ENV", "development", "development, demo or production")
 _declare("TINHSO_VAR_DIR", "var", "directory for the SQLite file, secret key, media and logs")
-_declare("DATABASE_URL", "sqlite:///<var>/tinhso.sqlite3", "database URL (sqlite:// or postgres://)")
+_declare(
+    "DATABASE_URL", "sqlite:///<var>/tinhso.sqlite3", "database URL (sqlite:// or postgres://)"
+)
 _declare("SECRET_KEY", "", "secret key; generated under var/ outside production")
 _declare("ALLOWED_HOSTS", "127.0.0.1,localhost", "comma-separated host names")
 _declare("CSRF_TRUSTED_ORIGINS", "", "comma-separated origins (https://…) behind a proxy")

@@ -8,7 +8,6 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from tinhso.api import api
-from tinhso.core import views as core_views
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
@@ -25,14 +24,34 @@ urlpatterns += i18n_patterns(
     path("", include("tinhso.core.urls")),
     path("", include("tinhso.catalog.urls")),
     path("quan-tri/", admin.site.urls),
-    path("tai-khoan/dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "tai-khoan/dang-nhap/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("tai-khoan/mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "tai-khoan/mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("tai-khoan/quen-mat-khau/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path("tai-khoan/quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("tai-khoan/dat-lai/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
-    path("tai-khoan/dat-lai/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "tai-khoan/quen-mat-khau/da-gui/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "tai-khoan/dat-lai/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "tai-khoan/dat-lai/xong/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     prefix_default_language=False,
 )
 

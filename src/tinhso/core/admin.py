@@ -63,7 +63,15 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
     readonly_fields = ("prefix", "created_at", "last_used_at")
     search_fields = ("name", "user__username", "prefix")
     actions = ("revoke",)
@@ -81,7 +89,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("id", "at", "actor_repr", "ip", "action", "object_type", "object_repr", "agency_code")
+    list_display = (
+        "id",
+        "at",
+        "actor_repr",
+        "ip",
+        "action",
+        "object_type",
+        "object_repr",
+        "agency_code",
+    )
     list_filter = ("action", "object_type")
     search_fields = ("actor_repr", "object_id", "object_repr", "agency_code")
     date_hierarchy = "at"

@@ -1,6 +1,5 @@
 """Native API for core: health, administrative units, agencies, the current user."""
 
-
 from typing import Any
 
 from django.db import connection
@@ -40,12 +39,19 @@ def health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         db = {"ok": False, "detail": f"{connection.vendor}: {exc.__class__.__name__}"}
     tasks = task_queue_state()
     ok = db["ok"] and tasks["ok"]
-    body = {"status": "ok" if ok else "degraded", "version": tinhso.__version__, "database": db, "tasks": tasks}
+    body = {
+        "status": "ok" if ok else "degraded",
+        "version": tinhso.__version__,
+        "database": db,
+        "tasks": tasks,
+    }
     return (200 if ok else 503), body
 
 
 class AdminUnitFilter(Schema):
-    parent: str | None = Field(None, max_length=10, pattern=r"^[0-9]+$", description="Mã đơn vị cha")
+    parent: str | None = Field(
+        None, max_length=10, pattern=r"^[0-9]+$", description="Mã đơn vị cha"
+    )
     level: AdministrativeUnit.Level | None = None
     q: str = Field("", max_length=100, description="Tìm theo tên, không cần dấu")
     include_former: bool = False
@@ -53,8 +59,12 @@ class AdminUnitFilter(Schema):
 
 def _unit_out(u: AdministrativeUnit) -> dict[str, Any]:
     return {
-        "code": u.code, "name": u.name, "division_type": u.division_type, "level": u.level,
-        "parent_code": u.parent.code if u.parent else None, "is_current": u.is_current,
+        "code": u.code,
+        "name": u.name,
+        "division_type": u.division_type,
+        "level": u.level,
+        "parent_code": u.parent.code if u.parent else None,
+        "is_current": u.is_current,
         "valid_until": u.valid_until.isoformat() if u.valid_until else None,
     }
 
@@ -63,20 +73,32 @@ def _unit_out(u: AdministrativeUnit) -> dict[str, Any]:
 @paginate(LimitOffsetPagination)
 def admin_units(request: HttpRequest, filters: Query[AdminUnitFilter]) -> Any:
     if filters.parent and not AdministrativeUnit.objects.filter(code=filters.parent).exists():
-        raise HttpError(404, _("Không có đơn vị hành chính mã %(code)s.") % {"code": filters.parent})
-    qs = admin_unit_list(parent=filters.parent, level=filters.level, q=filters.q, include_former=filters.include_former)
+        raise HttpError(
+            404, _("Không có đơn vị hành chính mã %(code)s.") % {"code": filters.parent}
+        )
+    qs = admin_unit_list(
+        parent=filters.parent,
+        level=filters.level,
+        q=filters.q,
+        include_former=filters.include_former,
+    )
     return [_unit_out(u) for u in qs]
 
 
 class AgencyFilter(Schema):
-    parent: str | None = Field(None, max_length=20, pattern=r"^[A-Z0-9.]+$", description="Mã cơ quan cha")
+    parent: str | None = Field(
+        None, max_length=20, pattern=r"^[A-Z0-9.]+$", description="Mã cơ quan cha"
+    )
     level: Agency.Level | None = None
     q: str = Field("", max_length=100)
 
 
 def agency_out(a: Agency, child_parents: set[int]) -> dict[str, Any]:
     return {
-        "code": a.code, "name": a.name, "short_name": a.short_name, "level": a.level,
+        "code": a.code,
+        "name": a.name,
+        "short_name": a.short_name,
+        "level": a.level,
         "parent_code": a.parent.code if a.parent else None,
         "admin_unit_code": a.admin_unit.code if a.admin_unit else None,
         "has_children": a.pk in child_parents,
@@ -93,35 +115,51 @@ def agencies(request: HttpRequest, filters: Query[AgencyFilter]) -> Any:
     return [agency_out(a, parents) for a in qs]
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=api_auth, summary="Tài khoản hiện tại")
+@router.get(
+    "/me", response={200: MeOut, 401: ErrorOut}, auth=api_auth, summary="Tài khoản hiện tại"
+)
 def me(request: HttpRequest) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    memberships = Membership.objects.filter(user=user).select_related("agency").order_by("agency__path")
+    memberships = (
+        Membership.objects.filter(user=user).select_related("agency").order_by("agency__path")
+    )
     return {
-        "username": user.username, "full_name": user.full_name, "email": user.email,
+        "username": user.username,
+        "full_name": user.full_name,
+        "email": user.email,
         "is_staff": user.is_staff,
         "memberships": [
-            {"agency_code": m.agency.code, "agency_name": m.agency.name, "role": m.role,
-             "role_label": str(Role(m.role).label)}
+            {
+                "agency_code": m.agency.code,
+                "agency_name": m.agency.name,
+                "role": m.role,
+                "role_label": str(Role(m.role).label),
+            }
             for m in memberships
         ],
     }
 
 
 @router.get(
-    "/agencies/{code}/members", response={200: list[MemberOut], 401: ErrorOut, 404: ErrorOut},
-    auth=api_auth, summary="Cán bộ của cơ quan (chỉ cơ quan mình)",
+    "/agencies/{code}/members",
+    response={200: list[MemberOut], 401: ErrorOut, 404: ErrorOut},
+    auth=api_auth,
+    summary="Cán bộ của cơ quan (chỉ cơ quan mình)",
 )
 def agency_members(request: HttpRequest, code: str) -> Any:
     agency = get_object_or_404(Agency, code=code)
     if not user_can_see_agency(request.auth, agency):  # type: ignore[attr-defined]
         # Same answer as a missing agency: do not reveal what exists elsewhere.
         raise HttpError(404, _("Không tìm thấy."))
-    rows = Membership.objects.filter(agency=agency).select_related("user").order_by("user__username")
+    rows = (
+        Membership.objects.filter(agency=agency).select_related("user").order_by("user__username")
+    )
     return [
-        {"username": m.user.username, "full_name": m.user.full_name, "role": m.role,
-         "role_label": str(Role(m.role).label)}
+        {
+            "username": m.user.username,
+            "full_name": m.user.full_name,
+            "role": m.role,
+            "role_label": str(Role(m.role).label),
+        }
         for m in rows
     ]
-
-

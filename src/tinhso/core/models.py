@@ -107,6 +107,16 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name = clean_text(self.name)
+        self.search_key = fold(f"{self.name} {self.short_name}")
+        old_path = self.path
+        self.path = f"{self.parent.path}{self.code}/" if self.parent else f"{self.code}/"
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
     def clean(self) -> None:
         if not AGENCY_CODE_RE.match(self.code or ""):
             raise ValidationError(
@@ -117,16 +127,6 @@ class Agency(models.Model):
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("Cơ quan không thể trực thuộc chính nó.")})
             ancestor = ancestor.parent
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name = clean_text(self.name)
-        self.search_key = fold(f"{self.name} {self.short_name}")
-        old_path = self.path
-        self.path = f"{self.parent.path}{self.code}/" if self.parent else f"{self.code}/"
-        super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            for child in self.children.all():
-                child.save()
 
 
 class User(AbstractUser):
@@ -272,6 +272,9 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
+
+    def __str__(self) -> str:
+        return f"{self.count}: {self.last_hash[:12]}"
 
 
 class CalendarOverride(models.Model):

@@ -37,14 +37,62 @@ class Module:
 
 
 MODULES: tuple[Module, ...] = (
-    Module("du-lieu-mo", _("Dữ liệu mở"), _("Tìm, xem và tải dữ liệu mở của tỉnh."), "catalog", "catalog:search"),
-    Module("thu-tuc", _("Thủ tục hành chính"), _("Tra cứu thủ tục, giấy tờ, phí và thời hạn."), "procedures", "procedures:search"),
-    Module("ho-so", _("Hồ sơ một cửa"), _("Nộp, theo dõi và nhận kết quả hồ sơ trực tuyến."), "dossiers", "dossiers:home"),
-    Module("van-ban", _("Văn bản điện tử"), _("Sổ văn bản đến, đi và ký số."), "documents", "documents:home"),
-    Module("phan-anh", _("Phản ánh kiến nghị"), _("Gửi và theo dõi phản ánh của người dân."), "feedback", "feedback:home"),
-    Module("truy-xuat", _("Truy xuất nguồn gốc"), _("Sản phẩm OCOP, tem truy xuất và nhật ký lô hàng."), "traceability", "traceability:home"),
-    Module("danh-gia", _("Đánh giá chuyển đổi số"), _("Bộ tiêu chí, chấm điểm và xếp hạng."), "assessment", "assessment:home"),
-    Module("chi-so", _("Chỉ số chuyển đổi số"), _("Các con số chuyển đổi số của tỉnh."), "indicators", "indicators:dashboard"),
+    Module(
+        "du-lieu-mo",
+        _("Dữ liệu mở"),
+        _("Tìm, xem và tải dữ liệu mở của tỉnh."),
+        "catalog",
+        "catalog:search",
+    ),
+    Module(
+        "thu-tuc",
+        _("Thủ tục hành chính"),
+        _("Tra cứu thủ tục, giấy tờ, phí và thời hạn."),
+        "procedures",
+        "procedures:search",
+    ),
+    Module(
+        "ho-so",
+        _("Hồ sơ một cửa"),
+        _("Nộp, theo dõi và nhận kết quả hồ sơ trực tuyến."),
+        "dossiers",
+        "dossiers:home",
+    ),
+    Module(
+        "van-ban",
+        _("Văn bản điện tử"),
+        _("Sổ văn bản đến, đi và ký số."),
+        "documents",
+        "documents:home",
+    ),
+    Module(
+        "phan-anh",
+        _("Phản ánh kiến nghị"),
+        _("Gửi và theo dõi phản ánh của người dân."),
+        "feedback",
+        "feedback:home",
+    ),
+    Module(
+        "truy-xuat",
+        _("Truy xuất nguồn gốc"),
+        _("Sản phẩm OCOP, tem truy xuất và nhật ký lô hàng."),
+        "traceability",
+        "traceability:home",
+    ),
+    Module(
+        "danh-gia",
+        _("Đánh giá chuyển đổi số"),
+        _("Bộ tiêu chí, chấm điểm và xếp hạng."),
+        "assessment",
+        "assessment:home",
+    ),
+    Module(
+        "chi-so",
+        _("Chỉ số chuyển đổi số"),
+        _("Các con số chuyển đổi số của tỉnh."),
+        "indicators",
+        "indicators:dashboard",
+    ),
 )
 
 

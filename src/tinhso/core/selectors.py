@@ -65,18 +65,30 @@ def agencies_for_user(user: AnyUser, *, roles: Iterable[str] | None = None) -> Q
     return Agency.objects.filter(condition)
 
 
-def user_can_see_agency(user: AnyUser, agency: Agency, *, roles: Iterable[str] | None = None) -> bool:
+def user_can_see_agency(
+    user: AnyUser, agency: Agency, *, roles: Iterable[str] | None = None
+) -> bool:
     return agencies_for_user(user, roles=roles).filter(pk=agency.pk).exists()
 
 
 def visible_to(
-    queryset: QuerySet[Any], user: AnyUser, *, agency_field: str = "agency", roles: Iterable[str] | None = None
+    queryset: QuerySet[Any],
+    user: AnyUser,
+    *,
+    agency_field: str = "agency",
+    roles: Iterable[str] | None = None,
 ) -> QuerySet[Any]:
     """Restrict any agency-owned queryset to what ``user`` may see."""
     return queryset.filter(**{f"{agency_field}__in": agencies_for_user(user, roles=roles)})
 
 
-def admin_unit_list(*, parent: str | None = None, level: str | None = None, q: str = "", include_former: bool = False) -> QuerySet[AdministrativeUnit]:
+def admin_unit_list(
+    *,
+    parent: str | None = None,
+    level: str | None = None,
+    q: str = "",
+    include_former: bool = False,
+) -> QuerySet[AdministrativeUnit]:
     qs = AdministrativeUnit.objects.select_related("parent")
     if parent:
         qs = qs.filter(parent__code=parent)
@@ -91,7 +103,9 @@ def admin_unit_list(*, parent: str | None = None, level: str | None = None, q: s
     return qs.order_by("code")
 
 
-def agency_list(*, parent: str | None = None, q: str = "", level: str | None = None) -> QuerySet[Agency]:
+def agency_list(
+    *, parent: str | None = None, q: str = "", level: str | None = None
+) -> QuerySet[Agency]:
     qs = Agency.objects.filter(is_active=True).select_related("parent", "admin_unit")
     if parent:
         qs = qs.filter(parent__code=parent)

@@ -51,7 +51,15 @@ def admin_units_load(*, province_codes: list[str] | None = None) -> dict[str, in
     existing = {u.code: u for u in AdministrativeUnit.objects.all()}
     counts = {"province": 0, "commune": 0, "district": 0}
 
-    def upsert(code: str, name: str, division_type: str, level: str, parent: AdministrativeUnit | None, *, current: bool) -> AdministrativeUnit:
+    def upsert(
+        code: str,
+        name: str,
+        division_type: str,
+        level: str,
+        parent: AdministrativeUnit | None,
+        *,
+        current: bool,
+    ) -> AdministrativeUnit:
         unit = existing.get(code) or AdministrativeUnit(code=code)
         unit.name = name
         unit.division_type = division_type
@@ -71,10 +79,24 @@ def admin_units_load(*, province_codes: list[str] | None = None) -> dict[str, in
                 continue
             province = upsert(pcode, p["name"], p["division_type"], "province", None, current=True)
             for w in p.get("wards", []):
-                upsert(str(w["code"]).zfill(5), w["name"], w["division_type"], "commune", province, current=True)
+                upsert(
+                    str(w["code"]).zfill(5),
+                    w["name"],
+                    w["division_type"],
+                    "commune",
+                    province,
+                    current=True,
+                )
             for d in former:
                 if d["province_code"] == pcode:
-                    upsert(d["code"], d["name"], d["division_type"], "district", province, current=False)
+                    upsert(
+                        d["code"],
+                        d["name"],
+                        d["division_type"],
+                        "district",
+                        province,
+                        current=False,
+                    )
     audit_record(action="import", object_type="core.administrativeunit", changes=counts)
     return counts
 
@@ -84,7 +106,9 @@ def _new_key() -> str:
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
+def token_create(
+    *, user: User, name: str, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
     """Create a token and return it with the plain key, which is shown once and never stored."""
     name = name.strip()
     if not name:
@@ -93,13 +117,21 @@ def token_create(*, user: User, name: str, expires_at: dt.datetime | None = None
         raise DomainError(_("Tài khoản đã bị khoá, không thể tạo khoá API."))
     key = _new_key()
     token = ApiToken(
-        user=user, name=name[:100], prefix=key[4 : 4 + ApiToken.PREFIX_LENGTH],
-        key_hash=ApiToken.hash_key(key), expires_at=expires_at,
+        user=user,
+        name=name[:100],
+        prefix=key[4 : 4 + ApiToken.PREFIX_LENGTH],
+        key_hash=ApiToken.hash_key(key),
+        expires_at=expires_at,
     )
     with audit_suppressed():
         token.save()
-    audit_record(action="token_create", object_type="core.apitoken", object_id=token.pk,
-                 object_repr=str(token), actor=user)
+    audit_record(
+        action="token_create",
+        object_type="core.apitoken",
+        object_id=token.pk,
+        object_repr=str(token),
+        actor=user,
+    )
     return token, key
 
 
@@ -110,8 +142,13 @@ def token_revoke(*, token: ApiToken, by: User | None = None) -> ApiToken:
     token.revoked_at = timezone.now()
     with audit_suppressed():
         token.save(update_fields=["revoked_at"])
-    audit_record(action="token_revoke", object_type="core.apitoken", object_id=token.pk,
-                 object_repr=str(token), actor=by)
+    audit_record(
+        action="token_revoke",
+        object_type="core.apitoken",
+        object_id=token.pk,
+        object_repr=str(token),
+        actor=by,
+    )
     return token
 
 
@@ -123,9 +160,7 @@ def token_authenticate(*, header: str) -> User | None:
     if not value or len(value) > 200:
         return None
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(value))
-        .first()
+        ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(value)).first()
     )
     if token is None or not token.is_active or not token.user.is_active:
         return None
@@ -136,7 +171,9 @@ def token_authenticate(*, header: str) -> User | None:
 
 
 @transaction.atomic
-def membership_grant(*, user: User, agency: Agency, role: str, by: User | None = None) -> Membership:
+def membership_grant(
+    *, user: User, agency: Agency, role: str, by: User | None = None
+) -> Membership:
     if role not in Role.values:
         raise DomainError(_("Vai trò không hợp lệ: %(role)s") % {"role": role}, field="role")
     membership, _created = Membership.objects.get_or_create(user=user, agency=agency, role=role)

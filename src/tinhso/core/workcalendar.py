@@ -101,7 +101,9 @@ class WorkingCalendar:
         if (db - da).days > MAX_SPAN_DAYS:
             raise ValueError("span longer than twenty years")
         return sum(
-            1 for i in range(1, (db - da).days + 1) if self.is_working_day(da + dt.timedelta(days=i))
+            1
+            for i in range(1, (db - da).days + 1)
+            if self.is_working_day(da + dt.timedelta(days=i))
         )
 
 

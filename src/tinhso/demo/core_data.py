@@ -94,15 +94,25 @@ def build_core() -> dict[str, int]:
     with audit_suppressed():
         province, _ = Agency.objects.update_or_create(
             code=PROVINCE_AGENCY_CODE,
-            defaults={"name": f"Ủy ban nhân dân tỉnh {province_unit.name}", "short_name": "UBND tỉnh",
-                      "level": Agency.Level.PROVINCE, "admin_unit": province_unit,
-                      "email": "ubnd@example.gov.vn", "address": f"Tỉnh {province_unit.name}"},
+            defaults={
+                "name": f"Ủy ban nhân dân tỉnh {province_unit.name}",
+                "short_name": "UBND tỉnh",
+                "level": Agency.Level.PROVINCE,
+                "admin_unit": province_unit,
+                "email": "ubnd@example.gov.vn",
+                "address": f"Tỉnh {province_unit.name}",
+            },
         )
         for key, (_n, name, short) in DEPARTMENTS.items():
             Agency.objects.update_or_create(
                 code=department_code(key),
-                defaults={"name": name, "short_name": short, "level": Agency.Level.DEPARTMENT,
-                          "parent": province, "admin_unit": province_unit},
+                defaults={
+                    "name": name,
+                    "short_name": short,
+                    "level": Agency.Level.DEPARTMENT,
+                    "parent": province,
+                    "admin_unit": province_unit,
+                },
             )
         communes = AdministrativeUnit.objects.filter(
             parent=province_unit, level=AdministrativeUnit.Level.COMMUNE
@@ -110,8 +120,13 @@ def build_core() -> dict[str, int]:
         for i, unit in enumerate(communes):
             Agency.objects.update_or_create(
                 code=commune_code(i),
-                defaults={"name": f"Ủy ban nhân dân {unit.name}", "short_name": f"UBND {unit.name}",
-                          "level": Agency.Level.COMMUNE, "parent": province, "admin_unit": unit},
+                defaults={
+                    "name": f"Ủy ban nhân dân {unit.name}",
+                    "short_name": f"UBND {unit.name}",
+                    "level": Agency.Level.COMMUNE,
+                    "parent": province,
+                    "admin_unit": unit,
+                },
             )
         passwords = demo_passwords()
         for account in ACCOUNTS:

@@ -21,4 +21,6 @@ class Command(BaseCommand):
             return
         for problem in report.problems:
             self.stderr.write(problem)
-        raise CommandError(f"Chuỗi nhật ký KHÔNG toàn vẹn: {len(report.problems)} vấn đề trên {report.checked} bản ghi.")
+        raise CommandError(
+            f"Chuỗi nhật ký KHÔNG toàn vẹn: {len(report.problems)} vấn đề trên {report.checked} bản ghi."
+        )

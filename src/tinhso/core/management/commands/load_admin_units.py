@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Nạp đơn vị hành chính từ gói vietnam-provinces (tỉnh, xã/phường và huyện cũ)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--province", action="append", help="chỉ nạp tỉnh có mã này (lặp lại được)")
+        parser.add_argument(
+            "--province", action="append", help="chỉ nạp tỉnh có mã này (lặp lại được)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = admin_units_load(province_codes=options.get("province"))

@@ -15,8 +15,18 @@ def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
     if exe is None:
         raise CommandError("Không tìm thấy gunicorn trong môi trường Python này.")
     return [
-        exe, "tinhso.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--timeout", "120", "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+        exe,
+        "tinhso.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "120",
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
     ]
 
 
@@ -26,7 +36,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=None)
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port = options["port"] or int(os.environ.get("PORT", "8000"))

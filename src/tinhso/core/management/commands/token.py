@@ -24,9 +24,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "revoke":
-            tokens = list(ApiToken.objects.filter(prefix=options["prefix"], revoked_at__isnull=True))
+            tokens = list(
+                ApiToken.objects.filter(prefix=options["prefix"], revoked_at__isnull=True)
+            )
             if not tokens:
-                raise CommandError(f"Không có khoá đang hiệu lực với tiền tố {options['prefix']!r}.")
+                raise CommandError(
+                    f"Không có khoá đang hiệu lực với tiền tố {options['prefix']!r}."
+                )
             for t in tokens:
                 token_revoke(token=t)
             self.stdout.write(f"Đã thu hồi {len(tokens)} khoá.")
@@ -37,8 +41,12 @@ class Command(BaseCommand):
             raise CommandError(f"Không có người dùng {options['username']!r}.") from None
         if action == "list":
             for t in ApiToken.objects.filter(user=user).order_by("created_at"):
-                state = "đã thu hồi" if t.revoked_at else ("hết hạn" if not t.is_active else "hiệu lực")
-                self.stdout.write(f"{t.prefix}  {t.name}  {state}  dùng lần cuối: {t.last_used_at or '-'}")
+                state = (
+                    "đã thu hồi" if t.revoked_at else ("hết hạn" if not t.is_active else "hiệu lực")
+                )
+                self.stdout.write(
+                    f"{t.prefix}  {t.name}  {state}  dùng lần cuối: {t.last_used_at or '-'}"
+                )
             return
         try:
             _token, key = token_create(user=user, name=options["name"])

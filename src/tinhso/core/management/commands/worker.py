@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         backend = settings.TASK_BACKEND
         if backend == "immediate":
-            raise CommandError("TASK_BACKEND=immediate chạy việc ngay trong tiến trình web, không cần worker.")
+            raise CommandError(
+                "TASK_BACKEND=immediate chạy việc ngay trong tiến trình web, không cần worker."
+            )
         if backend == "redis":
             kwargs: dict[str, Any] = {"job_class": "django_tasks_rq.Job"}
             if options["burst"]:

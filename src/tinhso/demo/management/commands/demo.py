@@ -17,7 +17,9 @@ class Command(BaseCommand):
     help = "Trình diễn: migrate, nạp dữ liệu mẫu, in tài khoản mẫu, chạy web và worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-serve", action="store_true", help="chỉ chuẩn bị dữ liệu, không chạy máy chủ")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="chỉ chuẩn bị dữ liệu, không chạy máy chủ"
+        )
         parser.add_argument("--port", type=int, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -29,14 +31,16 @@ class Command(BaseCommand):
         passwords = demo_passwords()
         self.stdout.write("\nTài khoản trình diễn (chỉ ở chế độ demo):")
         for account in ACCOUNTS:
-            self.stdout.write(f"  {account.username:<18} {passwords[account.username]:<22} {account.role}")
+            self.stdout.write(
+                f"  {account.username:<18} {passwords[account.username]:<22} {account.role}"
+            )
         if options["no_serve"]:
             return
         port = options["port"] or int(os.environ.get("PORT", "8000"))
         env = {**os.environ, "TINHSO_ENV": "demo"}
         worker = None
         if settings.TASK_BACKEND != "immediate":
-            worker = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"], env=env)  # noqa: S603
+            worker = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"], env=env)
         self.stdout.write(f"\nMở http://127.0.0.1:{port}/ (Ctrl+C để dừng)\n")
         sys.stdout.flush()
         try:
