@@ -25,9 +25,22 @@ MAX_SPAN_DAYS = 366 * 20
 
 
 @lru_cache(maxsize=64)
+def _national_calendar(year: int) -> tuple[dict[dt.date, str], frozenset[dt.date]]:
+    calendar = holidays.country_holidays("VN", years=year, language="vi")
+    # Days off moved by a Government decision (e.g. Mon 31/8/2026) are worked on a
+    # Saturday instead (Sat 22/8/2026): the package lists those as weekend workdays.
+    make_up = frozenset(d for d in calendar.weekend_workdays if d.year == year)
+    return dict(calendar), make_up
+
+
 def public_holidays(year: int) -> dict[dt.date, str]:
     """Vietnamese public holidays of ``year`` (names in Vietnamese)."""
-    return dict(holidays.country_holidays("VN", years=year, language="vi"))
+    return _national_calendar(year)[0]
+
+
+def national_make_up_days(year: int) -> frozenset[dt.date]:
+    """Weekend days of ``year`` that public offices work nationally, in exchange for a day off."""
+    return _national_calendar(year)[1]
 
 
 class WorkingCalendar:
@@ -61,6 +74,8 @@ class WorkingCalendar:
             return True
         if day in self.days_off:
             return False
+        if day in national_make_up_days(day.year):
+            return True
         if day.weekday() >= 5:
             return False
         return day not in public_holidays(day.year)
