@@ -104,3 +104,14 @@ def thanh_hoa_units(db: None) -> AdministrativeUnit:
 
     admin_units_load(province_codes=["38"])
     return AdministrativeUnit.objects.get(code="38")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """PBKDF2 at full strength makes every user fixture slow; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # WhiteNoise warns when STATIC_ROOT has not been collected yet; tests use finders.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")

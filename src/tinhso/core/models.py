@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -221,14 +221,26 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Refuses bulk updates and deletes: the log is append-only."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError("Nhật ký thao tác chỉ được ghi thêm, không được sửa.")
+
+    def delete(self) -> NoReturn:
+        raise PermissionError("Nhật ký thao tác không được xoá.")
+
+
 class AuditEntry(models.Model):
     """One write, appended to a hash chain. Never updated nor deleted by the application."""
 
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    # DO_NOTHING, not SET_NULL: deleting a user must not rewrite (and so break) the
+    # hashed entries; ``actor_repr`` keeps the name, ``actor_id`` the former id.
     actor = models.ForeignKey(
         User,
         verbose_name=_("người thực hiện"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         db_constraint=False,
@@ -244,6 +256,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nhật ký thao tác")

@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tinhso.core.audit import audit_record, current_context
+from tinhso.core.models import Agency
 
 # Models whose writes are noise or are the audit itself.
 _SKIPPED_LABELS = {
@@ -42,6 +43,8 @@ def _snapshot(instance: Model) -> dict[str, Any]:
 
 
 def _agency_code(instance: Model) -> str:
+    if isinstance(instance, Agency):
+        return instance.code
     for attr in ("agency", "organization"):
         agency = getattr(instance, attr, None)
         code = getattr(agency, "code", "")
