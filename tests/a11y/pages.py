@@ -1,0 +1,59 @@
+"""The pages both accessibility checks visit, in Vietnamese and English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from tinhso.core.modules import MODULES
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    lang: str = "vi"
+    status: int = 200
+    # "anonymous", or the AgencyTree attribute of the user to log in as.
+    user: str = "anonymous"
+    # A form to submit with these values (POST), to check the page in its error state.
+    post: dict[str, str] = field(default_factory=dict)
+
+    def url(self, code: str = "") -> str:
+        path = self.path.format(agency=code)
+        return f"/en{path}" if self.lang == "en" else path
+
+
+def _empty_module_path() -> str:
+    module = next(m for m in MODULES if not m.available)
+    return reverse("core:module", kwargs={"slug": module.slug})
+
+
+def pages() -> list[Page]:
+    login = reverse("login")
+    reset = reverse("password_reset")
+    directory = reverse("core:agencies")
+    empty = _empty_module_path()
+    found: list[Page] = []
+    for lang in ("vi", "en"):
+        found += [
+            Page(f"home-{lang}", "/", lang),
+            Page(f"module-empty-{lang}", empty, lang),
+            Page(f"agency-directory-{lang}", directory, lang),
+            Page(f"login-{lang}", login, lang),
+            Page(f"password-reset-{lang}", reset, lang),
+            Page(f"not-found-{lang}", "/khong-co-trang-nay/", lang, status=404),
+        ]
+    found += [
+        Page("agency-directory-search", directory + "?q=hoa+an"),
+        Page("login-errors", login, post={"username": "khong-ai", "password": "sai-mat-khau"}),
+        Page("password-reset-errors", reset, post={"email": "khong-phai-thu"}),
+        Page("accessibility-statement", reverse("core:accessibility")),
+        Page("account", reverse("core:account"), user="officer_a"),
+        Page("api-tokens", reverse("core:tokens"), user="officer_a"),
+        Page("password-change", reverse("password_change"), user="officer_a"),
+        Page("agency-workspace", "/co-quan/{agency}/", user="officer_a"),
+        Page("agency-workspace-en", "/co-quan/{agency}/", "en", user="officer_a"),
+    ]
+    return found
