@@ -30,17 +30,47 @@ def _field_name(loc: list[Any]) -> str:
     return ".".join(parts) or "?"
 
 
+def _error_message(err: dict[str, Any]) -> str:
+    """A pydantic error in the request's language (pydantic's own text is English only)."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return _("Bắt buộc phải có.")
+    if kind == "string_pattern_mismatch":
+        return _("Không đúng định dạng.")
+    if kind == "string_too_long":
+        return _("Dài quá %(n)s ký tự.") % {"n": ctx.get("max_length", "?")}
+    if kind == "string_too_short":
+        return _("Cần ít nhất %(n)s ký tự.") % {"n": ctx.get("min_length", "?")}
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Phải là số nguyên.")
+    if kind in {"float_parsing", "float_type", "decimal_parsing"}:
+        return _("Phải là một số.")
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("Phải là true hoặc false.")
+    if kind in {"enum", "literal_error"}:
+        return _("Phải là một trong: %(values)s.") % {"values": ctx.get("expected", "")}
+    if kind in {"greater_than_equal", "greater_than"}:
+        limit = ctx.get("ge", ctx.get("gt", "?"))
+        return _("Phải lớn hơn hoặc bằng %(n)s.") % {"n": limit}
+    if kind in {"less_than_equal", "less_than"}:
+        limit = ctx.get("le", ctx.get("lt", "?"))
+        return _("Phải nhỏ hơn hoặc bằng %(n)s.") % {"n": limit}
+    if kind in {"date_parsing", "date_from_datetime_parsing", "date_type"}:
+        return _("Phải là ngày dạng YYYY-MM-DD.")
+    if kind in {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}:
+        return _("Phải là thời điểm dạng ISO 8601.")
+    if kind == "json_invalid":
+        return _("JSON không hợp lệ.")
+    return _("Giá trị không hợp lệ: %(msg)s") % {"msg": err.get("msg", "")}
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for err in exc.errors:
         field = _field_name(list(err.get("loc", [])))
-        errors.append(
-            {
-                "field": field,
-                "message": _("Giá trị không hợp lệ: %(msg)s") % {"msg": err.get("msg", "")},
-            }
-        )
+        errors.append({"field": field, "message": _error_message(err)})
     names = ", ".join(e["field"] for e in errors)
     return api.create_response(
         request,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -29,7 +29,7 @@ router = Router(tags=["core"])
 
 
 @router.get("/health", response={200: HealthOut, 503: HealthOut}, summary="Tình trạng hệ thống")
-def health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def health(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -45,7 +45,7 @@ def health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         "database": db,
         "tasks": tasks,
     }
-    return (200 if ok else 503), body
+    return Status(200 if ok else 503, body)
 
 
 class AdminUnitFilter(Schema):

@@ -53,6 +53,17 @@ def audit_context(*, actor: User | None = None, ip: str = "") -> Iterator[AuditC
         _context.reset(token)
 
 
+def audit_set_actor(actor: User) -> None:
+    """Attribute the rest of the current request's writes to ``actor``.
+
+    The middleware opens the context before the API has authenticated a token;
+    token authentication calls this so that API writes name their user too.
+    """
+    ctx = _context.get()
+    if ctx is not None:
+        ctx.actor = actor
+
+
 @contextmanager
 def audit_suppressed() -> Iterator[None]:
     """Skip the automatic signal entries (used where a service records one richer entry)."""

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import APIKeyHeader, SessionAuth
 
+from tinhso.core.audit import audit_set_actor
 from tinhso.core.services import token_authenticate
 
 
@@ -27,6 +28,7 @@ class TokenAuth(APIKeyHeader):
         if user is None:
             raise InvalidToken
         request.user = user
+        audit_set_actor(user)
         return user
 
 
@@ -42,6 +44,7 @@ def request_user_from_token(request: HttpRequest) -> Any:
         if user is None:
             raise InvalidToken
         request.user = user
+        audit_set_actor(user)
         return user
     return request.user
 

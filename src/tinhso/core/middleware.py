@@ -57,6 +57,27 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+class ApiLanguageMiddleware:
+    """Answer API requests in the client's language.
+
+    With ``prefix_default_language=False`` Django's LocaleMiddleware treats every
+    path without a language prefix as Vietnamese, including ``/api/…``, which has no
+    prefix by design. API clients choose their language with ``Accept-Language``
+    (or the language cookie), so after LocaleMiddleware this re-activates the
+    language they asked for. Web pages keep the URL-prefix rule.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
 class AuditContextMiddleware:
     """Attribute every write made while serving the request to its user and IP."""
 
