@@ -102,6 +102,26 @@ def get_list(name: str) -> list[str]:
     return [item.strip() for item in raw(name).split(",") if item.strip()]
 
 
+def redact(url: str) -> str:
+    """``url`` with its password replaced by ``***``, for error messages and logs."""
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)
+    return parsed._replace(netloc=netloc).geturl()
+
+
+def get_url(name: str, schemes: tuple[str, ...]) -> str:
+    value = raw(name).strip()
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
+        raise ConfigError(
+            f"{name}={redact(value)!r} không hợp lệ: cần địa chỉ dạng "
+            + " hoặc ".join(f"{s}://…" for s in schemes)
+        )
+    return value
+
+
 def var_dir() -> Path:
     path = Path(raw("TINHSO_VAR_DIR"))
     if not path.is_absolute():
@@ -123,12 +143,15 @@ def database_config() -> dict[str, object]:
     scheme = urlparse(url).scheme
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql", "postgis"}:
         raise ConfigError(
-            f"DATABASE_URL={url!r} không hợp lệ: chỉ hỗ trợ sqlite:/// hoặc postgres://"
+            f"DATABASE_URL={redact(url)!r} không hợp lệ: chỉ hỗ trợ sqlite:/// hoặc postgres://"
         )
     try:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
-    except ValueError as exc:
-        raise ConfigError(f"DATABASE_URL không hợp lệ: {exc}") from None
+    except ValueError:
+        raise ConfigError(
+            f"DATABASE_URL={redact(url)!r} không hợp lệ: không đọc được địa chỉ"
+            " (kiểm tra cổng, tên máy và mã hoá % các ký tự đặc biệt trong mật khẩu)"
+        ) from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
@@ -167,7 +190,7 @@ def email_config() -> dict[str, object]:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parsed.scheme in {"smtp", "smtp+tls", "smtp+ssl"}:
         if not parsed.hostname:
-            raise ConfigError(f"EMAIL_URL={url!r} không hợp lệ: thiếu máy chủ SMTP")
+            raise ConfigError(f"EMAIL_URL={redact(url)!r} không hợp lệ: thiếu máy chủ SMTP")
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": parsed.hostname,
@@ -177,4 +200,4 @@ def email_config() -> dict[str, object]:
             "EMAIL_USE_TLS": parsed.scheme == "smtp+tls",
             "EMAIL_USE_SSL": parsed.scheme == "smtp+ssl",
         }
-    raise ConfigError(f"EMAIL_URL={url!r} không hợp lệ: dùng console: hoặc smtp://…")
+    raise ConfigError(f"EMAIL_URL={redact(url)!r} không hợp lệ: dùng console: hoặc smtp://…")

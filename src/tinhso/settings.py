@@ -129,7 +129,7 @@ MAX_REQUEST_BYTES = config.get_int("MAX_REQUEST_BYTES", minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = min(MAX_REQUEST_BYTES, 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-REDIS_URL = config.raw("REDIS_URL").strip()
+REDIS_URL = config.get_url("REDIS_URL", ("redis", "rediss", "unix"))
 TASK_BACKEND = config.get_choice("TASK_BACKEND", ("database", "redis", "immediate"))
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 _TASK_BACKENDS = {
