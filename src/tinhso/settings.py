@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "ninja",
     "tinhso.core",
     "tinhso.catalog",
+    "tinhso.assessment",
+    "tinhso.indicators",
     "tinhso.demo",
 ]
 
