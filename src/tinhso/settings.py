@@ -130,6 +130,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MAX_REQUEST_BYTES = config.get_int("MAX_REQUEST_BYTES", minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = min(MAX_REQUEST_BYTES, 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CATALOG_MAX_UPLOAD_BYTES = config.get_int("CATALOG_MAX_UPLOAD_BYTES", minimum=1)
 
 REDIS_URL = config.get_url("REDIS_URL", ("redis", "rediss", "unix"))
 TASK_BACKEND = config.get_choice("TASK_BACKEND", ("database", "redis", "immediate"))

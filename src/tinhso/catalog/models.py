@@ -11,6 +11,7 @@ import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -52,7 +53,9 @@ class Organization(models.Model):
     agency = models.OneToOneField(
         Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="organization"
     )
-    name = models.CharField(_("tên định danh"), max_length=100, unique=True, validators=[NAME_VALIDATOR])
+    name = models.CharField(
+        _("tên định danh"), max_length=100, unique=True, validators=[NAME_VALIDATOR]
+    )
     title = models.CharField(_("tên"), max_length=255)
     description = models.TextField(_("giới thiệu"), blank=True)
     image_url = models.CharField(_("ảnh"), max_length=500, blank=True)
@@ -79,14 +82,18 @@ class OrganizationMember(models.Model):
         MEMBER = "member", _("Thành viên")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="catalog_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="catalog_memberships"
+    )
     capacity = models.CharField(_("vai trò"), max_length=10, choices=Capacity.choices)
 
     class Meta:
         verbose_name = _("thành viên tổ chức")
         verbose_name_plural = _("thành viên tổ chức")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["organization", "user"], name="catalog_orgmember_unique")
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="catalog_orgmember_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -97,7 +104,9 @@ class Group(models.Model):
     """A domain (lĩnh vực), CKAN group."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(_("tên định danh"), max_length=100, unique=True, validators=[NAME_VALIDATOR])
+    name = models.CharField(
+        _("tên định danh"), max_length=100, unique=True, validators=[NAME_VALIDATOR]
+    )
     title = models.CharField(_("tên"), max_length=255)
     title_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
     description = models.TextField(_("giới thiệu"), blank=True)
@@ -155,34 +164,57 @@ class Dataset(models.Model):
         NEVER = "NEVER", _("Không cập nhật")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(_("tên định danh"), max_length=100, unique=True, validators=[NAME_VALIDATOR])
+    name = models.CharField(
+        _("tên định danh"), max_length=100, unique=True, validators=[NAME_VALIDATOR]
+    )
     title = models.CharField(_("tiêu đề"), max_length=500)
     notes = models.TextField(_("mô tả (Markdown)"), blank=True)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("tổ chức xuất bản"), on_delete=models.PROTECT, related_name="datasets"
+        Organization,
+        verbose_name=_("tổ chức xuất bản"),
+        on_delete=models.PROTECT,
+        related_name="datasets",
     )
-    groups = models.ManyToManyField(Group, verbose_name=_("lĩnh vực"), blank=True, related_name="datasets")
-    tags = models.ManyToManyField(Tag, verbose_name=_("từ khoá"), blank=True, related_name="datasets")
+    groups = models.ManyToManyField(
+        Group, verbose_name=_("lĩnh vực"), blank=True, related_name="datasets"
+    )
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("từ khoá"), blank=True, related_name="datasets"
+    )
     license = models.ForeignKey(
-        License, verbose_name=_("giấy phép"), on_delete=models.PROTECT, null=True, blank=True, related_name="datasets"
+        License,
+        verbose_name=_("giấy phép"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="datasets",
     )
     version = models.CharField(_("phiên bản"), max_length=100, blank=True)
     url = models.URLField(_("trang nguồn"), max_length=1000, blank=True)
-    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
+    )
     private = models.BooleanField(_("riêng tư"), default=False)
     temporal_start = models.DateField(_("thời gian từ"), null=True, blank=True)
     temporal_end = models.DateField(_("thời gian đến"), null=True, blank=True)
     spatial = models.ManyToManyField(
-        AdministrativeUnit, verbose_name=_("phạm vi không gian"), blank=True, related_name="datasets"
+        AdministrativeUnit,
+        verbose_name=_("phạm vi không gian"),
+        blank=True,
+        related_name="datasets",
     )
-    frequency = models.CharField(_("tần suất cập nhật"), max_length=12, choices=Frequency.choices, blank=True)
+    frequency = models.CharField(
+        _("tần suất cập nhật"), max_length=12, choices=Frequency.choices, blank=True
+    )
     author = models.CharField(_("tác giả"), max_length=255, blank=True)
     author_email = models.EmailField(_("thư tác giả"), blank=True)
     maintainer = models.CharField(_("đầu mối liên hệ"), max_length=255, blank=True)
     maintainer_email = models.EmailField(_("thư đầu mối"), blank=True)
     extras = models.JSONField(_("thông tin bổ sung"), default=dict, blank=True)
     metadata_created = models.DateTimeField(_("ngày tạo"), default=timezone.now, db_index=True)
-    metadata_modified = models.DateTimeField(_("ngày cập nhật"), default=timezone.now, db_index=True)
+    metadata_modified = models.DateTimeField(
+        _("ngày cập nhật"), default=timezone.now, db_index=True
+    )
     creator_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -252,8 +284,12 @@ class Activity(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="activities")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="activities")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="activities"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     timestamp = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     revision = models.PositiveIntegerField(_("phiên bản"))
@@ -264,7 +300,9 @@ class Activity(models.Model):
         verbose_name_plural = _("hoạt động")
         ordering: ClassVar = ["-timestamp"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["dataset", "revision"], name="catalog_activity_revision_unique")
+            models.UniqueConstraint(
+                fields=["dataset", "revision"], name="catalog_activity_revision_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -288,11 +326,17 @@ class HarvestSource(models.Model):
     url = models.URLField(_("địa chỉ"), max_length=1000)
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("tổ chức nhận dữ liệu"), on_delete=models.PROTECT, related_name="harvest_sources"
+        Organization,
+        verbose_name=_("tổ chức nhận dữ liệu"),
+        on_delete=models.PROTECT,
+        related_name="harvest_sources",
     )
-    frequency = models.CharField(_("tần suất"), max_length=10, choices=Frequency.choices, default=Frequency.MANUAL)
+    frequency = models.CharField(
+        _("tần suất"), max_length=10, choices=Frequency.choices, default=Frequency.MANUAL
+    )
     allow_private_addresses = models.BooleanField(
-        _("cho phép địa chỉ nội bộ"), default=False,
+        _("cho phép địa chỉ nội bộ"),
+        default=False,
         help_text=_("Chỉ bật cho nguồn tin cậy trong mạng nội bộ (mặc định bị chặn)."),
     )
     config = models.JSONField(_("cấu hình"), default=dict, blank=True)
@@ -320,7 +364,9 @@ class HarvestJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source = models.ForeignKey(HarvestSource, on_delete=models.CASCADE, related_name="jobs")
-    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     created = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
@@ -351,5 +397,115 @@ class HarvestedDataset(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["source", "remote_id"], name="catalog_harvested_unique_remote")
+            models.UniqueConstraint(
+                fields=["source", "remote_id"], name="catalog_harvested_unique_remote"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.remote_id}"
+
+
+# --- Search index -----------------------------------------------------------------------------
+# One denormalised row per non-deleted dataset (``SearchEntry``) plus one row per facet value
+# (``SearchFacet``), so a search and its facet counts never join the five relation tables.
+# The text columns hold *folded* text (``tinhso.core.text.fold``: lower case, no diacritics,
+# đ→d). Database triggers created by migration 0003 keep the engine's full-text index in step
+# with these rows: an external-content FTS5 table on SQLite, a weighted ``tsvector`` column
+# with a GIN index on PostgreSQL. ``tinhso.catalog.search`` writes the rows.
+
+
+class SearchDocumentField(SearchVectorField):
+    """``tsvector`` on PostgreSQL (filled by a trigger); an unused nullable text column elsewhere."""
+
+    def db_type(self, connection: Any) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class SearchEntry(models.Model):
+    dataset = models.OneToOneField(Dataset, on_delete=models.CASCADE, related_name="search_entry")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    organization_name = models.CharField(max_length=100)
+    license_code = models.CharField(max_length=50, blank=True)
+    state = models.CharField(max_length=10)
+    private = models.BooleanField(default=False)
+    name = models.CharField(max_length=100)
+    sort_title = models.CharField(max_length=500)
+    metadata_created = models.DateTimeField()
+    metadata_modified = models.DateTimeField()
+    text_title = models.TextField(blank=True)
+    text_body = models.TextField(blank=True)
+    document = SearchDocumentField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("mục chỉ mục tìm kiếm")
+        verbose_name_plural = _("chỉ mục tìm kiếm")
+        indexes: ClassVar = [
+            models.Index(
+                fields=["state", "private", "-metadata_modified"], name="catalog_se_modified"
+            ),
+            models.Index(
+                fields=["state", "private", "metadata_created"], name="catalog_se_created"
+            ),
+            models.Index(fields=["state", "private", "sort_title"], name="catalog_se_title"),
+            models.Index(fields=["state", "private", "name"], name="catalog_se_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SearchFacet(models.Model):
+    """One facet value of one indexed dataset (field is a CKAN facet name)."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="facets")
+    field = models.CharField(max_length=12)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["field", "value", "entry"], name="catalog_sf_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value}"
+
+
+class FTS5MatchField(models.TextField):
+    """FTS5's hidden table-named column; supports the ``fts`` lookup (``… MATCH %s``)."""
+
+
+@FTS5MatchField.register_lookup
+class FTS5Match(models.Lookup):
+    lookup_name = "fts"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class SearchEntryFTS(models.Model):
+    """The SQLite FTS5 table (external content = SearchEntry). Not created on PostgreSQL.
+
+    ``match`` is FTS5's hidden column named after the table (``… WHERE fts MATCH ?``) and
+    ``rank`` its hidden rank column, configured as ``bm25(10.0, 1.0)`` (title ×10).
+    """
+
+    entry = models.OneToOneField(
+        SearchEntry,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="fts",
+    )
+    match = FTS5MatchField(db_column="catalog_search_fts")
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "catalog_search_fts"
+
+    def __str__(self) -> str:
+        return str(self.pk)

@@ -6,19 +6,36 @@ full text behind the same signature.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from tinhso.catalog.models import Dataset, Organization
-from tinhso.core.models import User
+from tinhso.catalog import search
+from tinhso.catalog.models import (
+    Dataset,
+    Organization,
+    OrganizationMember,
+    SearchEntry,
+)
+from tinhso.core.models import Membership, Role, User
+from tinhso.core.selectors import agencies_for_user, agency_ancestors, is_platform_admin
 
 # Facet field names, as CKAN names them.
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
-SORTS = ("score desc", "title_string asc", "title_string desc", "metadata_modified desc",
-         "metadata_modified asc", "metadata_created desc", "name asc", "name desc")
+SORTS = (
+    "score desc",
+    "title_string asc",
+    "title_string desc",
+    "metadata_modified desc",
+    "metadata_modified asc",
+    "metadata_created desc",
+    "name asc",
+    "name desc",
+)
 
 
 @dataclass
@@ -32,7 +49,9 @@ class FacetItem:
 class SearchResult:
     count: int
     datasets: list[Dataset]  # the requested page, in order, with related objects prefetched
-    facets: dict[str, list[FacetItem]] = field(default_factory=dict)  # field → items sorted by count desc
+    facets: dict[str, list[FacetItem]] = field(
+        default_factory=dict
+    )  # field → items sorted by count desc
 
 
 def dataset_search(
@@ -56,19 +75,198 @@ def dataset_search(
     ``license_id``, ``name``, ``state``… ``sort`` is one of SORTS. Private datasets are
     returned only with ``include_private`` *and* only those of organizations the user may
     read. Deleted datasets never. Raises ValueError on an unknown sort or facet field.
+
+    Every word of ``q`` must match (AND), each as a prefix, in the folded title or body
+    (description, tags, groups, organization, resource names and formats, places, name).
+    ``facet_limit`` < 0 means every value. ``rows`` = 0 returns only the count and facets.
     """
-    raise NotImplementedError
+    order = _sort_order(sort)
+    unknown = [f for f in facet_fields if f not in FACET_FIELDS]
+    if unknown:
+        raise ValueError(f"unknown facet field: {', '.join(unknown)}")
+    start = max(0, int(start))
+    rows = max(0, int(rows))
+
+    qs = SearchEntry.objects.filter(
+        _visibility(user, include_private=include_private, include_drafts=include_drafts)
+    )
+    if filters is not None:
+        qs = qs.filter(search.rewrite_dataset_q(filters))
+    words = search.query_tokens(q)
+    if words:
+        qs = search.apply_text_query(qs, words)
+        if order is None:
+            order = [*search.score_order(), "-metadata_modified", "name"]
+    if order is None:
+        order = ["-metadata_modified", "name"]
+
+    count = qs.count()
+    page_ids: list[uuid.UUID] = []
+    if rows and start < count:
+        page_ids = list(
+            qs.order_by(*order).values_list("dataset_id", flat=True)[start : start + rows]
+        )
+    facets: dict[str, list[FacetItem]] = {}
+    if facet_fields:
+        counted = search.facet_counts(qs, facet_fields, limit=facet_limit, mincount=facet_mincount)
+        facets = {
+            name: [
+                FacetItem(name=i.name, display_name=i.display_name, count=i.count) for i in items
+            ]
+            for name, items in counted.items()
+        }
+    return SearchResult(count=count, datasets=datasets_by_ids(page_ids), facets=facets)
 
 
-def dataset_visible_qs(user: User | AnonymousUser | None, *, include_private: bool = False, include_drafts: bool = False) -> QuerySet[Dataset]:
+_SORT_COLUMNS = {
+    "title_string": "sort_title",
+    "name": "name",
+    "metadata_modified": "metadata_modified",
+    "metadata_created": "metadata_created",
+}
+
+
+def _sort_order(sort: str) -> list[str] | None:
+    """Entry ordering for a SORTS value; None for relevance (decided once ``q`` is known)."""
+    normalized = " ".join((sort or "score desc").split()).lower()
+    if normalized not in SORTS:
+        raise ValueError(f"unknown sort: {sort}")
+    key, direction = normalized.split(" ")
+    if key == "score":
+        return None
+    column = _SORT_COLUMNS[key]
+    prefix = "-" if direction == "desc" else ""
+    tie = "name" if column != "name" else "metadata_created"
+    return [f"{prefix}{column}", f"{prefix}{tie}"]
+
+
+def datasets_by_ids(ids: Sequence[uuid.UUID]) -> list[Dataset]:
+    """Datasets in the given order, with everything a result list or CKAN dict reads prefetched."""
+    if not ids:
+        return []
+    found = {d.pk: d for d in dataset_prefetch(Dataset.objects.filter(pk__in=list(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def dataset_prefetch(qs: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    """Select/prefetch organization (+agency), licence, groups, tags, spatial, resources."""
+    return qs.select_related("organization", "organization__agency", "license").prefetch_related(
+        "groups", "tags", "spatial", "resources"
+    )
+
+
+def _readable_org_ids(user: User | AnonymousUser | None) -> QuerySet[Organization, Any] | None:
+    """Organizations whose private datasets and drafts ``user`` may read; None = all."""
+    if user is None or not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_superuser or is_platform_admin(user):
+        return None
+    return Organization.objects.filter(
+        Q(members__user=user) | Q(agency__in=agencies_for_user(user))
+    ).values("pk")
+
+
+def _visibility(
+    user: User | AnonymousUser | None, *, include_private: bool, include_drafts: bool
+) -> Q:
+    """Q over SearchEntry (which has the same state/private/organization columns as Dataset)."""
+    public = Q(state=Dataset.State.ACTIVE, private=False)
+    if not include_private and not include_drafts:
+        return public
+    readable = _readable_org_ids(user)
+    states = [Dataset.State.ACTIVE] + ([Dataset.State.DRAFT] if include_drafts else [])
+    extra = Q(state__in=states)
+    if not include_private:
+        extra &= Q(private=False)
+    if readable is None:
+        return public | extra
+    return public | (extra & Q(organization_id__in=readable))
+
+
+def dataset_visible_qs(
+    user: User | AnonymousUser | None,
+    *,
+    include_private: bool = False,
+    include_drafts: bool = False,
+) -> QuerySet[Dataset]:
     """Datasets this user may see (public + private/drafts of their organizations)."""
-    raise NotImplementedError
+    return Dataset.objects.filter(
+        _visibility(user, include_private=include_private, include_drafts=include_drafts)
+    )
+
+
+_EDITOR_CAPACITIES = (OrganizationMember.Capacity.ADMIN, OrganizationMember.Capacity.EDITOR)
+_PUBLISHER_ROLES = (Role.DATA_PUBLISHER, Role.ADMINISTRATOR)
 
 
 def can_edit_organization(user: User | AnonymousUser | None, organization: Organization) -> bool:
     """Organization admin/editor, a data publisher or administrator of the agency (or above), superuser."""
-    raise NotImplementedError
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if OrganizationMember.objects.filter(
+        organization=organization, user=user, capacity__in=_EDITOR_CAPACITIES
+    ).exists():
+        return True
+    return Membership.objects.filter(
+        user=user,
+        role__in=_PUBLISHER_ROLES,
+        agency__in=[a.pk for a in agency_ancestors(organization.agency)],
+    ).exists()
+
+
+def can_admin_organization(user: User | AnonymousUser | None, organization: Organization) -> bool:
+    """May manage the organization's members: organization admin, agency administrator (or
+    above), superuser."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if OrganizationMember.objects.filter(
+        organization=organization, user=user, capacity=OrganizationMember.Capacity.ADMIN
+    ).exists():
+        return True
+    return Membership.objects.filter(
+        user=user,
+        role=Role.ADMINISTRATOR,
+        agency__in=[a.pk for a in agency_ancestors(organization.agency)],
+    ).exists()
+
+
+def can_read_organization_private(
+    user: User | AnonymousUser | None, organization: Organization
+) -> bool:
+    """Members of the organization and officers whose agencies cover its agency."""
+    readable = _readable_org_ids(user)
+    if readable is None:
+        return True
+    return readable.filter(pk=organization.pk).exists()
 
 
 def can_read_dataset(user: User | AnonymousUser | None, dataset: Dataset) -> bool:
-    raise NotImplementedError
+    """Public datasets: everyone. Private datasets and drafts: readers of the organization.
+    Deleted datasets: only those who may edit the organization (to restore them)."""
+    if dataset.state == Dataset.State.ACTIVE and not dataset.private:
+        return True
+    if dataset.state == Dataset.State.DELETED:
+        return can_edit_organization(user, dataset.organization)
+    return can_read_organization_private(user, dataset.organization)
+
+
+def organizations_editable_by(user: User | AnonymousUser | None) -> QuerySet[Organization]:
+    """Organizations in which ``user`` may create and edit datasets (publisher UI pickers)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    if user.is_superuser or is_platform_admin(user):
+        return Organization.objects.filter(is_active=True)
+    agencies = agencies_for_user(user, roles=_PUBLISHER_ROLES)
+    return Organization.objects.filter(
+        Q(members__user=user, members__capacity__in=_EDITOR_CAPACITIES) | Q(agency__in=agencies),
+        is_active=True,
+    ).distinct()
+
+
+def dataset_activity(dataset: Dataset) -> QuerySet[Any]:
+    """The dataset's activity stream, newest first (each with a full snapshot in ``data``)."""
+    return dataset.activities.select_related("user").order_by("-revision")

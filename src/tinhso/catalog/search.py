@@ -1,0 +1,395 @@
+"""The catalog's search index: one engine-neutral set of rows, two full-text engines.
+
+Every non-deleted dataset has one :class:`~tinhso.catalog.models.SearchEntry` row holding
+what a search needs without joins (state, private flag, organization name, licence, sort
+keys, dates) and the *folded* text (``fold``: lower case, no diacritics, đ→d) split into a
+title column and a body column; its facet values (organization, groups, tags, res_format,
+license_id) are :class:`~tinhso.catalog.models.SearchFacet` rows. Database triggers keep
+the engine's index in step with the entry rows (migration 0003):
+
+* SQLite: FTS5 external-content table ``catalog_search_fts``, rank ``bm25(10.0, 1.0)``;
+* PostgreSQL: the ``document`` tsvector (title weight A, body weight B, ``simple``
+  configuration), GIN index, ranked with ``ts_rank``.
+
+Because both the stored text and the query are folded in Python, "dan so" matches
+"Dân số" and "da" matches "Đà" on both engines, with no ``unaccent`` needed. Every query
+token is a prefix ("thanh ho" finds "Thanh Hóa"); all tokens must match (AND).
+
+Services call :func:`index_dataset` inside their transaction; ``tinhso catalog reindex``
+calls :func:`rebuild`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, transaction
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from tinhso.catalog.models import (
+    Dataset,
+    Group,
+    License,
+    Organization,
+    Resource,
+    SearchEntry,
+    SearchFacet,
+)
+from tinhso.core.text import fold
+
+_TOKEN = re.compile(r"[^\W_]+")
+MAX_QUERY_TOKENS = 16
+MAX_BODY_CHARS = 20_000
+FACET_VALUE_MAX = 200
+
+# Facet name → how a Q over Dataset names it (used to rewrite filters onto the facet table).
+FACET_LOOKUPS = {
+    "groups__name": "groups",
+    "tags__name": "tags",
+    "resources__format": "res_format",
+}
+# Q over Dataset lookups answered straight from SearchEntry columns.
+ENTRY_LOOKUPS = {
+    "organization__name": "organization_name",
+    "organization_id": "organization_id",
+    "organization": "organization_id",
+    "organization__id": "organization_id",
+    "license_id": "license_code",
+    "license": "license_code",
+    "license__id": "license_code",
+    "name": "name",
+    "state": "state",
+    "private": "private",
+    "id": "dataset_id",
+    "pk": "dataset_id",
+    "metadata_modified": "metadata_modified",
+    "metadata_created": "metadata_created",
+}
+_SIMPLE_SUFFIXES = {"", "exact", "in", "iexact", "gt", "gte", "lt", "lte", "isnull", "startswith"}
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens, as both engines index them."""
+    return _TOKEN.findall(fold(text))
+
+
+def folded_text(*parts: str) -> str:
+    return " ".join(tokens(" ".join(p for p in parts if p)))
+
+
+def query_tokens(q: str) -> list[str]:
+    return tokens(q)[:MAX_QUERY_TOKENS]
+
+
+# --- Building rows ----------------------------------------------------------------------------
+
+
+def _prefetched(qs: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    return qs.select_related("organization", "license").prefetch_related(
+        "groups",
+        "tags",
+        "spatial",
+        Prefetch("resources", queryset=Resource.objects.only("id", "dataset_id", "name", "format")),
+    )
+
+
+def _entry_and_facets(dataset: Dataset) -> tuple[SearchEntry, list[tuple[str, str]]]:
+    org = dataset.organization
+    groups = list(dataset.groups.all())
+    tags = list(dataset.tags.all())
+    resources = list(dataset.resources.all())
+    spatial = list(dataset.spatial.all())
+    body = folded_text(
+        dataset.notes,
+        " ".join(t.name for t in tags),
+        " ".join(f"{g.title} {g.title_en}" for g in groups),
+        org.title,
+        " ".join(f"{r.name} {r.format}" for r in resources),
+        " ".join(u.name for u in spatial),
+        dataset.name.replace("-", " ").replace("_", " "),
+        dataset.author,
+        dataset.maintainer,
+    )[:MAX_BODY_CHARS]
+    entry = SearchEntry(
+        dataset_id=dataset.pk,
+        organization_id=org.pk,
+        organization_name=org.name,
+        license_code=dataset.license_id or "",
+        state=dataset.state,
+        private=dataset.private,
+        name=dataset.name,
+        sort_title=fold(dataset.title)[:500],
+        metadata_created=dataset.metadata_created,
+        metadata_modified=dataset.metadata_modified,
+        text_title=folded_text(dataset.title),
+        text_body=body,
+    )
+    facets: set[tuple[str, str]] = {("organization", org.name)}
+    if dataset.license_id:
+        facets.add(("license_id", dataset.license_id))
+    facets.update(("groups", g.name) for g in groups)
+    facets.update(("tags", t.name[:FACET_VALUE_MAX]) for t in tags)
+    facets.update(("res_format", r.format[:FACET_VALUE_MAX]) for r in resources if r.format)
+    return entry, sorted(facets)
+
+
+def index_dataset(dataset: Dataset | uuid.UUID | str) -> None:
+    """Write (or remove, for a deleted dataset) the index rows of one dataset.
+
+    Call inside the writing transaction, after the dataset, its relations and resources
+    are saved. Bulk SQL only: no model signals, so nothing is audited for derived rows.
+    """
+    pk = dataset.pk if isinstance(dataset, Dataset) else dataset
+    fresh = _prefetched(Dataset.objects.filter(pk=pk)).first()
+    with transaction.atomic():
+        if fresh is None or fresh.state == Dataset.State.DELETED:
+            unindex_dataset(pk)
+            return
+        entry, facets = _entry_and_facets(fresh)
+        existing = SearchEntry.objects.filter(dataset_id=pk).values_list("pk", flat=True).first()
+        if existing is None:
+            SearchEntry.objects.bulk_create([entry])
+            entry_id = SearchEntry.objects.values_list("pk", flat=True).get(dataset_id=pk)
+        else:
+            entry_id = existing
+            fields = [
+                "organization_id",
+                "organization_name",
+                "license_code",
+                "state",
+                "private",
+                "name",
+                "sort_title",
+                "metadata_created",
+                "metadata_modified",
+                "text_title",
+                "text_body",
+            ]
+            SearchEntry.objects.filter(pk=entry_id).update(**{f: getattr(entry, f) for f in fields})
+            _fast_delete(SearchFacet.objects.filter(entry_id=entry_id))
+        SearchFacet.objects.bulk_create(
+            [SearchFacet(entry_id=entry_id, field=f, value=v) for f, v in facets]
+        )
+
+
+def unindex_dataset(dataset_id: uuid.UUID | str) -> None:
+    entry_ids = list(SearchEntry.objects.filter(dataset_id=dataset_id).values_list("pk", flat=True))
+    if entry_ids:
+        _fast_delete(SearchFacet.objects.filter(entry_id__in=entry_ids))
+        _fast_delete(SearchEntry.objects.filter(pk__in=entry_ids))
+
+
+def _fast_delete(qs: QuerySet[Any]) -> None:
+    """DELETE in one statement: no per-row signals (the rows are derived, not audited)."""
+    sql, params = qs.values("pk").query.sql_with_params()
+    table = connection.ops.quote_name(qs.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id IN ({sql})", params)  # noqa: S608
+
+
+_SQLITE_TRIGGERS_DROP = [
+    "DROP TRIGGER IF EXISTS catalog_searchentry_fts_ai",
+    "DROP TRIGGER IF EXISTS catalog_searchentry_fts_ad",
+    "DROP TRIGGER IF EXISTS catalog_searchentry_fts_au",
+]
+_SQLITE_TRIGGERS_CREATE = [
+    """CREATE TRIGGER catalog_searchentry_fts_ai AFTER INSERT ON catalog_searchentry BEGIN
+        INSERT INTO catalog_search_fts(rowid, text_title, text_body)
+        VALUES (new.id, new.text_title, new.text_body); END""",
+    """CREATE TRIGGER catalog_searchentry_fts_ad AFTER DELETE ON catalog_searchentry BEGIN
+        INSERT INTO catalog_search_fts(catalog_search_fts, rowid, text_title, text_body)
+        VALUES ('delete', old.id, old.text_title, old.text_body); END""",
+    """CREATE TRIGGER catalog_searchentry_fts_au AFTER UPDATE OF text_title, text_body
+        ON catalog_searchentry BEGIN
+        INSERT INTO catalog_search_fts(catalog_search_fts, rowid, text_title, text_body)
+        VALUES ('delete', old.id, old.text_title, old.text_body);
+        INSERT INTO catalog_search_fts(rowid, text_title, text_body)
+        VALUES (new.id, new.text_title, new.text_body); END""",
+]
+
+
+@dataclass
+class RebuildReport:
+    count: int
+    seconds: float
+
+
+def rebuild(*, batch_size: int = 2000) -> RebuildReport:
+    """Rebuild the whole index from the datasets, in one transaction (readers keep the old
+    index until it commits). On SQLite the FTS triggers are dropped during the bulk load
+    and the FTS table is rebuilt in one pass at the end."""
+    started = time.perf_counter()
+    count = 0
+    sqlite = connection.vendor == "sqlite"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if sqlite:
+            for statement in _SQLITE_TRIGGERS_DROP:
+                cursor.execute(statement)
+        cursor.execute("DELETE FROM catalog_searchfacet")
+        cursor.execute("DELETE FROM catalog_searchentry")
+        ids = list(
+            Dataset.objects.exclude(state=Dataset.State.DELETED)
+            .order_by("metadata_created", "pk")
+            .values_list("pk", flat=True)
+        )
+        for offset in range(0, len(ids), batch_size):
+            chunk = ids[offset : offset + batch_size]
+            datasets = list(_prefetched(Dataset.objects.filter(pk__in=chunk)))
+            built = [_entry_and_facets(d) for d in datasets]
+            entries = SearchEntry.objects.bulk_create([e for e, _ in built], batch_size=500)
+            if not all(e.pk for e in entries):
+                by_dataset = dict(
+                    SearchEntry.objects.filter(dataset_id__in=chunk).values_list("dataset_id", "pk")
+                )
+                for e in entries:
+                    e.pk = by_dataset[e.dataset_id]
+            SearchFacet.objects.bulk_create(
+                [
+                    SearchFacet(entry_id=e.pk, field=f, value=v)
+                    for e, (_, facets) in zip(entries, built, strict=True)
+                    for f, v in facets
+                ],
+                batch_size=2000,
+            )
+            count += len(entries)
+        if sqlite:
+            cursor.execute("INSERT INTO catalog_search_fts(catalog_search_fts) VALUES('rebuild')")
+            for statement in _SQLITE_TRIGGERS_CREATE:
+                cursor.execute(statement)
+    if sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO catalog_search_fts(catalog_search_fts) VALUES('optimize')")
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE catalog_searchentry")
+            cursor.execute("ANALYZE catalog_searchfacet")
+    return RebuildReport(count=count, seconds=time.perf_counter() - started)
+
+
+# --- Querying ---------------------------------------------------------------------------------
+
+
+def apply_text_query(qs: QuerySet[SearchEntry], words: Sequence[str]) -> QuerySet[SearchEntry]:
+    """Restrict to entries matching every word as a prefix; annotate ``score`` (higher is
+    better on PostgreSQL; on SQLite order by ``fts__rank`` ascending, see :func:`score_order`)."""
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+        return qs.filter(document=query).annotate(score=SearchRank(F("document"), query))
+    expression = " ".join(f'"{w}"*' for w in words)
+    return qs.filter(fts__match__fts=expression)
+
+
+def score_order() -> list[Any]:
+    if connection.vendor == "postgresql":
+        return [F("score").desc()]
+    return [F("fts__rank").asc()]
+
+
+def rewrite_dataset_q(node: Q) -> Q:
+    """Rewrite a Q over Dataset into an equivalent Q over SearchEntry.
+
+    Facet relations (groups, tags, resource formats) become IN-subqueries on the facet table
+    (so OR/NOT keep their meaning and rows never duplicate); plain columns map to entry
+    columns; anything else falls back to a subquery on Dataset.
+    """
+    children: list[Any] = []
+    raw_children: list[Any] = list(node.children)
+    for child in raw_children:
+        if isinstance(child, Q):
+            children.append(rewrite_dataset_q(child))
+        else:
+            lookup, value = child
+            children.append(_rewrite_leaf(lookup, value))
+    rewritten = Q(*children, _connector=node.connector)
+    rewritten.negated = node.negated
+    return rewritten
+
+
+def _split(lookup: str, prefixes: Iterable[str]) -> tuple[str, str] | None:
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if lookup == prefix:
+            return prefix, ""
+        if lookup.startswith(prefix + "__"):
+            suffix = lookup[len(prefix) + 2 :]
+            if suffix in _SIMPLE_SUFFIXES:
+                return prefix, suffix
+    return None
+
+
+def _rewrite_leaf(lookup: str, value: Any) -> Q:
+    found = _split(lookup, FACET_LOOKUPS)
+    if found:
+        prefix, suffix = found
+        value_lookup = f"value__{suffix}" if suffix else "value"
+        return Q(
+            pk__in=SearchFacet.objects.filter(
+                **{"field": FACET_LOOKUPS[prefix], value_lookup: value}
+            ).values("entry_id")
+        )
+    found = _split(lookup, ENTRY_LOOKUPS)
+    if found:
+        prefix, suffix = found
+        column = ENTRY_LOOKUPS[prefix]
+        if isinstance(value, License | Organization | Dataset):
+            value = value.pk
+        return Q(**{f"{column}__{suffix}" if suffix else column: value})
+    return Q(dataset_id__in=Dataset.objects.filter(**{lookup: value}).values("pk"))
+
+
+@dataclass
+class FacetCount:
+    name: str
+    display_name: str
+    count: int
+
+
+def facet_counts(
+    qs: QuerySet[SearchEntry], fields: Sequence[str], *, limit: int, mincount: int
+) -> dict[str, list[FacetCount]]:
+    """Counts of each facet value over the entries of ``qs`` (its ordering is ignored).
+
+    Items per field are sorted by count desc, then name; ``limit`` < 0 means no limit.
+    """
+    result: dict[str, list[FacetCount]] = {f: [] for f in fields}
+    if not fields:
+        return result
+    rows = (
+        SearchFacet.objects.filter(entry_id__in=qs.order_by().values("pk"), field__in=list(fields))
+        .values_list("field", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
+    for field, value, n in rows:
+        if n >= mincount:
+            grouped[field].append((value, n))
+    titles = _display_names(grouped)
+    for field, items in grouped.items():
+        items.sort(key=lambda item: (-item[1], item[0]))
+        if limit >= 0:
+            items = items[:limit]
+        result[field] = [
+            FacetCount(name=v, display_name=titles.get((field, v), v), count=n) for v, n in items
+        ]
+    return result
+
+
+def _display_names(grouped: dict[str, list[tuple[str, int]]]) -> dict[tuple[str, str], str]:
+    names: dict[tuple[str, str], str] = {}
+    models: dict[str, Any] = {"organization": Organization, "groups": Group}
+    for field, model in models.items():
+        wanted = [v for v, _ in grouped.get(field, [])]
+        if wanted:
+            for name, title in model.objects.filter(name__in=wanted).values_list("name", "title"):
+                names[(field, name)] = title
+    wanted = [v for v, _ in grouped.get("license_id", [])]
+    if wanted:
+        for lid, title in License.objects.filter(id__in=wanted).values_list("id", "title"):
+            names[("license_id", lid)] = title
+    return names
