@@ -1462,3 +1462,19 @@ def activity_snapshot(dataset: Dataset, revision: int) -> dict[str, Any] | None:
         .first()
     )
     return json.loads(json.dumps(data)) if data is not None else None
+
+
+@transaction.atomic
+def dataset_record_change(
+    *,
+    user: User | None,
+    dataset: Dataset,
+    kind: str = Activity.Kind.CHANGED,
+    action: str = "catalog.dataset_change",
+) -> Activity:
+    """Book a change written outside these services (the admin): bump ``metadata_modified``,
+    store the next revision with a snapshot, update the search index, audit once."""
+    dataset = Dataset.objects.select_related("organization__agency").get(pk=dataset.pk)
+    with audit_suppressed():
+        _touch(dataset)
+        return _record(dataset, user, kind, action)
