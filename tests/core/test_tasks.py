@@ -17,7 +17,9 @@ from tinhso.core.tasks import audit_verify_task, ping
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 
 
-@pytest.mark.django_db(transaction=True)
+# The worker commits and re-opens connections: it needs real transactions.
+# serialized_rollback keeps the data migrations' rows for later tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ping_runs_through_the_database_worker() -> None:
     result = ping.enqueue("xin chào")
     assert result.status == TaskResultStatus.READY
@@ -27,7 +29,9 @@ def test_ping_runs_through_the_database_worker() -> None:
     assert result.return_value == "xin chào"
 
 
-@pytest.mark.django_db(transaction=True)
+# The worker commits and re-opens connections: it needs real transactions.
+# serialized_rollback keeps the data migrations' rows for later tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_tinhso_worker_burst_processes_waiting_tasks_and_stops() -> None:
     results = [ping.enqueue(f"việc {i}") for i in range(3)]
     call_command("worker", "--burst")
@@ -37,13 +41,15 @@ def test_tinhso_worker_burst_processes_waiting_tasks_and_stops() -> None:
         assert result.return_value == f"việc {i}"
 
 
-@pytest.mark.django_db(transaction=True)
+# The worker commits and re-opens connections: it needs real transactions.
+# serialized_rollback keeps the data migrations' rows for later tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_audit_verify_task_reports_a_clean_chain() -> None:
     result = audit_verify_task.enqueue()
     call_command("worker", "--burst")
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
-    assert result.return_value["ok"] is True
+    assert result.return_value["ok"] is True, result.return_value
 
 
 @pytest.mark.django_db

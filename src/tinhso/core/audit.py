@@ -96,6 +96,16 @@ def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(_canonical(entry)).hexdigest()
 
 
+def _now_to_the_millisecond() -> dt.datetime:
+    """Now, without sub-millisecond digits.
+
+    Django's JSON serializer (``dumpdata``, backups, serialized test rollback) keeps
+    milliseconds only; a timestamp that survives the round trip keeps its hash valid.
+    """
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
@@ -119,7 +129,7 @@ def audit_record(
     with transaction.atomic():
         head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
-            at=timezone.now(),
+            at=_now_to_the_millisecond(),
             actor=who,
             actor_repr=(who.get_username() if who else "hệ thống")[:200],
             ip=(ip if ip is not None else ctx.ip)[:45],
