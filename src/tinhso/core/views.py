@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -126,6 +127,15 @@ def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # The body fits MAX_REQUEST_BYTES but its form fields exceed what Django parses
+        # in memory (DATA_UPLOAD_MAX_MEMORY_SIZE): still "too large", so 413, not 400.
+        return _error(
+            request,
+            413,
+            _("Dữ liệu gửi lên quá lớn"),
+            _("Dữ liệu của biểu mẫu vượt quá giới hạn cho phép. Hãy gửi ít dữ liệu hơn."),
+        )
     return _error(
         request,
         400,
