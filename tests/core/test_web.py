@@ -244,3 +244,14 @@ def test_admin_refuses_a_non_staff_officer(client: Client, agency_tree: AgencyTr
     response = client.get("/quan-tri/")
     assert response.status_code == 302
     assert "/quan-tri/login/" in response["Location"]
+
+
+def test_form_fields_too_large_to_parse_are_413_not_400(
+    client: Client, agency_tree: AgencyTree, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client.force_login(agency_tree.officer_a)
+    response = client.post("/tai-khoan/khoa-api/", {"name": "x" * 5000})
+    assert response.status_code == 413
+    assert "Dữ liệu gửi lên quá lớn" in response.content.decode()
+    assert not ApiToken.objects.exists()
