@@ -1,0 +1,88 @@
+"""Bulk writers: PostgreSQL COPY (psycopg 3) and SQLite batched executemany."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from tinhso.datastore.sqlnames import SQL_TYPES, index_name, quote_ident, quote_table
+
+
+class Writer:
+    vendor: str
+
+    def __init__(self, table: str, columns: Sequence[tuple[str, str]]) -> None:
+        self.table = table
+        self.columns = list(columns)  # (id, type) without _id
+
+    def create(self) -> None:
+        types = SQL_TYPES[self.vendor]
+        pk = "INTEGER PRIMARY KEY" if self.vendor == "sqlite" else "bigint NOT NULL"
+        cols = [f'"_id" {pk}'] + [f"{quote_ident(c)} {types[t]}" for c, t in self.columns]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {quote_table(self.table)}")
+            cursor.execute(f"CREATE TABLE {quote_table(self.table)} ({', '.join(cols)})")
+
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def index(self, positions: Sequence[int], *, primary_key: Sequence[str] = ()) -> None:
+        """Indexes after the load; ``positions`` index into ``columns``."""
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute(f'ALTER TABLE {quote_table(self.table)} ADD PRIMARY KEY ("_id")')
+            for pos in positions:
+                col = quote_ident(self.columns[pos][0])
+                cursor.execute(
+                    f'CREATE INDEX "{index_name(self.table, pos)}" ON {quote_table(self.table)} ({col})'
+                )
+            if primary_key:
+                cols = ", ".join(quote_ident(c) for c in primary_key)
+                cursor.execute(
+                    f'CREATE UNIQUE INDEX "{self.table}_pk" ON {quote_table(self.table)} ({cols})'
+                )
+            if self.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {quote_table(self.table)}")
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {quote_table(self.table)}")
+
+
+class SqliteWriter(Writer):
+    vendor = "sqlite"
+
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        marks = ", ".join("?" * (len(self.columns) + 1))
+        sql = f"INSERT INTO {quote_table(self.table)} VALUES ({marks})"  # noqa: S608
+        with transaction.atomic():
+            connection.ensure_connection()
+            raw = connection.connection.cursor()  # type: ignore[union-attr]
+            try:
+                raw.executemany(sql, rows)
+            finally:
+                raw.close()
+
+
+class PostgresWriter(Writer):
+    vendor = "postgresql"
+
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        with transaction.atomic(), connection.cursor() as cursor:
+            raw = cursor.cursor  # the psycopg cursor
+            with raw.copy(f"COPY {quote_table(self.table)} FROM STDIN (FORMAT csv)") as copy:
+                copy.write(buf.getvalue())
+
+
+def writer_for(table: str, columns: Sequence[tuple[str, str]]) -> Writer:
+    if connection.vendor == "postgresql":
+        return PostgresWriter(table, columns)
+    if connection.vendor == "sqlite":
+        return SqliteWriter(table, columns)
+    raise RuntimeError(f"DataStore does not support {connection.vendor}")

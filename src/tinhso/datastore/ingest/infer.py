@@ -1,0 +1,229 @@
+"""Column type inference over the whole column, and the converters used while loading.
+
+Inference works on chunks of raw strings: for each column, the still-possible
+candidate types are checked with ONE regular-expression match over the chunk's values
+joined by newlines (C speed), and a candidate that fails is dropped for good. Types:
+``int``, ``numeric``, ``date``, ``timestamp``, ``bool``, ``text`` (CKAN's names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+TYPES = ("text", "int", "numeric", "date", "timestamp", "bool")
+
+_WS = r"[ \t]*"
+_VALUE_PATTERNS = {
+    # Leading zeros ("0123", commune codes) keep a column as text.
+    "int": r"[+-]?(?:0|[1-9]\d{0,17})",
+    # Thousands grouped with "," (1,234,567) — the "dot decimal" convention.
+    "int_gc": r"[+-]?(?:0|[1-9]\d{0,17}|[1-9]\d{0,2}(?:,\d{3}){1,5})",
+    # Thousands grouped with "." (1.234.567) — the "comma decimal" convention.
+    "int_gd": r"[+-]?(?:0|[1-9]\d{0,17}|[1-9]\d{0,2}(?:\.\d{3}){1,5})",
+    "num_dot": r"[+-]?(?:(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d{1,3})?",
+    "num_comma": r"[+-]?(?:(?:0|[1-9]\d*|[1-9]\d{0,2}(?:\.\d{3})+)(?:,\d+)?|,\d+)",
+    "date_dmy": r"(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\1\d{4}"
+    r"(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)?",
+    "date_ymd": r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:[ T](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    "date_mdy": r"(?:0?[1-9]|1[0-2])([/.-])(?:0?[1-9]|[12]\d|3[01])\1\d{4}"
+    r"(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?",
+    "bool": r"(?i:true|false|yes|no|có|không|đúng|sai|t|f|y|n)",
+}
+
+
+def _list_regex(value: str) -> re.Pattern[str]:
+    item = f"{_WS}(?:{value})?{_WS}"
+    return re.compile(f"{item}(?:\\n{item})*")
+
+
+LIST_REGEXES = {name: _list_regex(p) for name, p in _VALUE_PATTERNS.items()}
+ALL_CANDIDATES = tuple(_VALUE_PATTERNS)
+_TIME_PART = re.compile(r"\d:\d")
+
+TRUE_VALUES = frozenset({"true", "yes", "có", "đúng", "t", "y"})
+FALSE_VALUES = frozenset({"false", "no", "không", "sai", "f", "n"})
+
+
+@dataclass
+class ColumnProfile:
+    candidates: set[str] = field(default_factory=lambda: set(ALL_CANDIDATES))
+    nulls: int = 0
+    values: int = 0
+    has_time: bool = False
+    has_space: bool = False
+    max_length: int = 0
+    # Raw distinct values, until there are more than DISTINCT_CAP (then None).
+    distinct: set[str] | None = field(default_factory=set)
+
+    def observe(self, values: Sequence[str]) -> None:
+        n = len(values)
+        empties = values.count("")
+        self.nulls += empties
+        self.values += n - empties
+        if self.distinct is not None:
+            self.distinct.update(values)
+            if len(self.distinct) > DISTINCT_CAP:
+                self.distinct = None
+        if not self.candidates or empties == n:
+            self.max_length = max(self.max_length, max(map(len, values)) if n else 0)
+            return
+        joined = "\n".join(values)
+        self.max_length = max(self.max_length, max(map(len, values)))
+        if joined.count("\n") != n - 1:  # a value spans lines: text
+            self.candidates.clear()
+            return
+        for name in list(self.candidates):
+            if LIST_REGEXES[name].fullmatch(joined) is None:
+                self.candidates.discard(name)
+        if not self.has_space and (" " in joined or "\t" in joined):
+            self.has_space = True
+        if not self.has_time and self.candidates & {"date_dmy", "date_ymd", "date_mdy"}:
+            self.has_time = _TIME_PART.search(joined) is not None
+
+
+DISTINCT_CAP = 10_000
+
+
+@dataclass
+class ColumnType:
+    type: str  # one of TYPES
+    # How raw strings are written: "", "gc" (1,234.5), "gd" (1.234,5), "dmy", "mdy", "ymd".
+    convention: str = ""
+
+
+def decide(profile: ColumnProfile, *, prefer_comma_decimal: bool) -> ColumnType:
+    c = profile.candidates
+    if profile.values == 0 or not c:
+        return ColumnType("text")
+    if "int" in c:
+        return ColumnType("int")
+    dot_ok = bool(c & {"int_gc", "num_dot"})
+    comma_ok = bool(c & {"int_gd", "num_comma"})
+    if dot_ok and comma_ok:
+        dot_ok = not prefer_comma_decimal
+    if dot_ok:
+        return ColumnType("int", "gc") if "int_gc" in c else ColumnType("numeric", "gc")
+    if comma_ok:
+        return ColumnType("int", "gd") if "int_gd" in c else ColumnType("numeric", "gd")
+    kind = "timestamp" if profile.has_time else "date"
+    for conv in ("dmy", "ymd", "mdy"):
+        if f"date_{conv}" in c:
+            return ColumnType(kind, conv)
+    if "bool" in c:
+        return ColumnType("bool")
+    return ColumnType("text")
+
+
+# ---------------------------------------------------------------- converters
+# Each converter takes a column (list of raw strings) and returns the values to store
+# (None for empty). The target is "sqlite" or "postgresql"; both get ISO date strings.
+
+_DATE_PARTS = re.compile(
+    r"\s*(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?\s*"
+)
+
+
+def _parse_date(value: str, convention: str, with_time: bool) -> str:
+    m = _DATE_PARTS.fullmatch(value)
+    if m is None:
+        raise ValueError(value)
+    a, b, c, hh, mi, ss, frac, _tz = m.groups()
+    if convention == "dmy":
+        y, mo, d = int(c), int(b), int(a)
+    elif convention == "mdy":
+        y, mo, d = int(c), int(a), int(b)
+    else:
+        y, mo, d = int(a), int(b), int(c)
+    day = dt.date(y, mo, d)  # raises ValueError on 31/02
+    if not with_time:
+        return day.isoformat()
+    h, m_, s = int(hh or 0), int(mi or 0), int(ss or 0)
+    stamp = dt.datetime(y, mo, d, h, m_, s)
+    text = stamp.isoformat(sep=" ")
+    if frac:
+        text += frac
+    return text
+
+
+def parse_bool(value: str) -> bool:
+    v = value.strip().lower()
+    if v in TRUE_VALUES:
+        return True
+    if v in FALSE_VALUES:
+        return False
+    raise ValueError(value)
+
+
+class ConversionFailed(Exception):
+    def __init__(self, index: int, value: str) -> None:
+        super().__init__(value)
+        self.index = index
+        self.value = value
+
+
+def _apply(fn: Callable[[str], Any], column: Sequence[str]) -> list[Any]:
+    out: list[Any] = []
+    append = out.append
+    for i, v in enumerate(column):
+        if not v or v.isspace():
+            append(None)
+            continue
+        try:
+            append(fn(v))
+        except (ValueError, ArithmeticError, InvalidOperation):
+            raise ConversionFailed(i, v) from None
+    return out
+
+
+def make_converter(
+    ctype: ColumnType, *, target: str, strict: bool = False
+) -> Callable[[Sequence[str]], list[Any]]:
+    """A function converting one column chunk. ``strict`` validates every value (used for
+    publisher type overrides, where inference did not vouch for the values)."""
+    t, conv = ctype.type, ctype.convention
+
+    if t == "text":
+        return lambda col: [v or None for v in col]
+    if t in ("int", "numeric"):
+        if conv == "gc":
+            clean: Callable[[str], str] = lambda v: v.strip().replace(",", "")  # noqa: E731
+        elif conv == "gd":
+            clean = lambda v: v.strip().replace(".", "").replace(",", ".")  # noqa: E731
+        else:
+            clean = str.strip
+        if strict:
+            if t == "int":
+                return lambda col: _apply(lambda v: int(clean(v)), col)
+
+            def numeric(v: str) -> str:
+                number = Decimal(clean(v))
+                if not number.is_finite():
+                    raise ValueError(v)
+                return str(number)
+
+            return lambda col: _apply(numeric, col)
+        if conv:
+            return lambda col: [clean(v) if v and not v.isspace() else None for v in col]
+        return lambda col: [v.strip() or None for v in col]
+    if t in ("date", "timestamp"):
+        with_time = t == "timestamp"
+        convention = conv or "ymd"
+
+        @lru_cache(maxsize=65536)
+        def one(v: str) -> str:
+            return _parse_date(v, convention, with_time)
+
+        return lambda col: _apply(one, col)
+    if t == "bool":
+        if target == "sqlite":
+            return lambda col: _apply(lambda v: 1 if parse_bool(v) else 0, col)
+        return lambda col: _apply(lambda v: "t" if parse_bool(v) else "f", col)
+    raise ValueError(t)

@@ -1,0 +1,260 @@
+"""The load pipeline: read → detect header → infer types (pass 1) → convert and bulk
+write into a fresh table (pass 2) → build indexes. The caller swaps the table in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from tinhso.datastore import conf
+from tinhso.datastore.ingest.backends import writer_for
+from tinhso.datastore.ingest.errors import LoadError
+from tinhso.datastore.ingest.header import column_ids, detect_header
+from tinhso.datastore.ingest.infer import (
+    TYPES,
+    ColumnProfile,
+    ColumnType,
+    ConversionFailed,
+    decide,
+    make_converter,
+)
+from tinhso.datastore.ingest.readers import Chunk, Reader, open_reader, sniff_format
+
+Progress = Callable[[str, int, int], None]  # (phase, rows_read, rows_loaded)
+Log = Callable[[str, str], None]  # (level, message)
+MAX_INDEXES = 16
+TYPE_LABELS = {
+    "text": "văn bản",
+    "int": "số nguyên",
+    "numeric": "số thập phân",
+    "date": "ngày",
+    "timestamp": "ngày giờ",
+    "bool": "đúng/sai",
+}
+
+
+@dataclass
+class LoadResult:
+    fields: list[dict[str, Any]]
+    rows: int
+    detected: dict[str, Any] = field(default_factory=dict)
+
+
+def _fit(chunk: Chunk, width: int, first_line: int) -> Chunk:
+    """Pad short rows, drop blank rows, refuse rows with extra non-empty cells."""
+    if all(len(r) == width for r in chunk):
+        return chunk
+    out: Chunk = []
+    for i, row in enumerate(chunk):
+        n = len(row)
+        if n == width:
+            out.append(row)
+        elif n < width:
+            if n == 0 or not any(c.strip() for c in row):
+                continue
+            out.append(row + [""] * (width - n))
+        else:
+            if any(c.strip() for c in row[width:]):
+                line = first_line + i
+                raise LoadError(
+                    _(
+                        "Dòng %(line)d có %(n)d ô, nhiều hơn %(w)d cột của dòng tiêu đề. "
+                        "Hãy kiểm tra dấu phân cách hoặc dấu ngoặc kép ở dòng này."
+                    )
+                    % {"line": line, "n": n, "w": width},
+                    line=line,
+                )
+            out.append(row[:width])
+    return out
+
+
+def _prepare(
+    path: Path, declared_format: str, options: dict[str, Any]
+) -> tuple[Reader, Any, list[str], list[str]]:
+    fmt = sniff_format(path, declared_format)
+    reader = open_reader(path, fmt, options)
+    sample = reader.sample(60)
+    header = detect_header(sample, header_row=options.get("header_row"), merged=reader.merged)
+    if header.width == 0 or not any(header.labels):
+        raise LoadError(_("Không tìm thấy dòng tiêu đề: tệp không có dữ liệu dạng bảng."))
+    max_cols = conf.get("MAX_COLUMNS")
+    if header.width > max_cols:
+        raise LoadError(
+            _("Bảng có %(n)d cột, vượt giới hạn %(max)d cột. Hãy tách bảng thành nhiều tệp.")
+            % {"n": header.width, "max": max_cols}
+        )
+    ids, warnings = column_ids(header.labels)
+    return reader, header, ids, warnings
+
+
+def load_file(
+    *,
+    path: Path,
+    declared_format: str,
+    options: dict[str, Any],
+    table: str,
+    progress: Progress,
+    log: Log,
+) -> LoadResult:
+    reader, header, ids, warnings = _prepare(path, declared_format, options)
+    for w in warnings:
+        log("warning", w)
+    width = header.width
+    batch = conf.get("LOAD_BATCH_ROWS")
+    if header.skip_rows > 1 or len(header.header_rows) > 1:
+        log(
+            "info",
+            _("Bỏ qua %(n)d dòng đầu (tiêu đề bảng); dòng tiêu đề cột: %(rows)s.")
+            % {
+                "n": header.skip_rows - len(header.header_rows),
+                "rows": ", ".join(str(r + 1) for r in header.header_rows),
+            },
+        )
+
+    # Pass 1: type inference over every value.
+    progress("analysing", 0, 0)
+    profiles = [ColumnProfile() for _ in range(width)]
+    rows_read = 0
+    for chunk, line in reader.chunks(skip=header.skip_rows, size=batch):
+        chunk = _fit(chunk, width, line)
+        if not chunk:
+            continue
+        for profile, column in zip(profiles, zip(*chunk, strict=True), strict=True):
+            profile.observe(column)
+        rows_read += len(chunk)
+        progress("analysing", rows_read, 0)
+    overrides: dict[str, str] = {
+        k: v for k, v in (options.get("types") or {}).items() if v in TYPES
+    }
+    ctypes: list[ColumnType] = []
+    strict: list[bool] = []
+    for cid, profile in zip(ids, profiles, strict=True):
+        inferred = decide(profile, prefer_comma_decimal=reader.prefer_comma_decimal)
+        wanted = overrides.get(cid)
+        if wanted and wanted != inferred.type:
+            same_family = {wanted, inferred.type} <= {"int", "numeric"} or {
+                wanted,
+                inferred.type,
+            } <= {"date", "timestamp"}
+            conv = inferred.convention if same_family else ""
+            ctypes.append(ColumnType(wanted, conv))
+            strict.append(wanted != "text")
+        else:
+            ctypes.append(inferred)
+            strict.append(False)
+
+    # Pass 2: convert and write into the fresh table; a value that defeats an inferred
+    # type (e.g. 31/02/2024) demotes that column to text and the pass restarts.
+    target = connection.vendor
+    for _attempt in range(width + 1):
+        columns = [(cid, ct.type) for cid, ct in zip(ids, ctypes, strict=True)]
+        writer = writer_for(table, columns)
+        writer.create()
+        converters = [
+            make_converter(ct, target=target, strict=s)
+            for ct, s in zip(ctypes, strict, strict=True)
+        ]
+        loaded = 0
+        try:
+            for chunk, line in reader.chunks(skip=header.skip_rows, size=batch):
+                chunk = _fit(chunk, width, line)
+                if not chunk:
+                    continue
+                out: list[Any] = [range(loaded + 1, loaded + 1 + len(chunk))]
+                for j, (convert, column) in enumerate(
+                    zip(converters, zip(*chunk, strict=True), strict=True)
+                ):
+                    try:
+                        out.append(convert(column))
+                    except ConversionFailed as exc:
+                        if strict[j]:
+                            raise LoadError(
+                                _(
+                                    "Cột “%(col)s”: giá trị “%(value)s” ở dòng %(line)d không chuyển được sang kiểu %(type)s."
+                                )
+                                % {
+                                    "col": header.labels[j] or ids[j],
+                                    "value": exc.value[:80],
+                                    "line": line + exc.index,
+                                    "type": TYPE_LABELS[ctypes[j].type],
+                                },
+                                line=line + exc.index,
+                            ) from None
+                        log(
+                            "warning",
+                            _(
+                                "Cột “%(col)s”: giá trị “%(value)s” (dòng %(line)d) không phải %(type)s; giữ cột ở dạng văn bản."
+                            )
+                            % {
+                                "col": header.labels[j] or ids[j],
+                                "value": exc.value[:80],
+                                "line": line + exc.index,
+                                "type": TYPE_LABELS[ctypes[j].type],
+                            },
+                        )
+                        ctypes[j] = ColumnType("text")
+                        raise _Restart from None
+                writer.write(list(zip(*out, strict=True)))
+                loaded += len(chunk)
+                progress("loading", rows_read, loaded)
+        except _Restart:
+            writer.drop()
+            continue
+        except BaseException:
+            writer.drop()
+            raise
+        break
+    else:  # pragma: no cover - every column demoted: cannot happen more than width times
+        writer.drop()
+        raise LoadError(_("Không nạp được bảng."))
+
+    progress("indexing", rows_read, loaded)
+    index_positions = _choose_indexes(ctypes, profiles)
+    try:
+        writer.index(index_positions)
+    except BaseException:
+        writer.drop()
+        raise
+    fields = []
+    for j, (cid, ct) in enumerate(zip(ids, ctypes, strict=True)):
+        prof = profiles[j]
+        fields.append(
+            {
+                "id": cid,
+                "type": ct.type,
+                "label": header.labels[j],
+                "convention": ct.convention,
+                "indexed": j in index_positions,
+                "nulls": prof.nulls,
+                "distinct": len(prof.distinct) if prof.distinct is not None else None,
+            }
+        )
+    detected = dict(reader.detected)
+    detected.update(
+        {
+            "header_rows": [r + 1 for r in header.header_rows],
+            "skip_rows": header.skip_rows,
+            "comma_decimal": reader.prefer_comma_decimal,
+        }
+    )
+    return LoadResult(fields=fields, rows=loaded, detected=detected)
+
+
+class _Restart(Exception):
+    pass
+
+
+def _choose_indexes(ctypes: list[ColumnType], profiles: list[ColumnProfile]) -> list[int]:
+    """Index typed columns and short categorical text columns, most selective last."""
+    chosen = []
+    for j, (ct, prof) in enumerate(zip(ctypes, profiles, strict=True)):
+        if prof.values == 0:
+            continue
+        if ct.type != "text" or (prof.distinct is not None and prof.max_length <= 200):
+            chosen.append(j)
+    return chosen[:MAX_INDEXES]

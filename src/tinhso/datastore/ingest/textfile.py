@@ -1,0 +1,197 @@
+"""Delimited text files: encoding detection, NFC decoding, delimiter sniffing."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
+
+from tinhso.datastore.ingest.errors import LoadError
+
+SAMPLE_BYTES = 256 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+# Precomposed Vietnamese letters (NFC) that carry a diacritic, plus đ/Đ.
+_VI_LOWER = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+VIETNAMESE_LETTERS = frozenset(_VI_LOWER + _VI_LOWER.upper())
+# Byte patterns of the TCVN3 (ABC) and VNI legacy fonts are not decodable by a Python
+# codec; we recognise them cheaply and refuse with a clear message (docs/datastore.md).
+_VNI_MARKERS = (b"\xc2\xf9", b"\xc2\xe0", b"\xe1\xbb", b"a\xf8", b"o\xe2", b"e\xe2")
+
+
+@dataclass
+class TextInfo:
+    encoding: str
+    delimiter: str
+    quotechar: str = '"'
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample[:8192] if b < 32 and b not in (9, 10, 12, 13))
+    return control > len(sample[:8192]) * 0.02
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    head = sample[:4096]
+    if len(head) < 4:
+        return None
+    even_zero = head[0::2].count(0)
+    odd_zero = head[1::2].count(0)
+    half = len(head) // 2
+    if odd_zero > half * 0.4 and even_zero < half * 0.05:
+        return "utf-16-le"
+    if even_zero > half * 0.4 and odd_zero < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _vietnamese_score(text: str) -> float:
+    """Share of non-ASCII letters that are Vietnamese letters once NFC-normalised."""
+    text = unicodedata.normalize("NFC", text)
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if not non_ascii:
+        return 0.0
+    good = sum(1 for ch in non_ascii if ch in VIETNAMESE_LETTERS)
+    return good / len(non_ascii)
+
+
+def _first_invalid_utf8(path: Path) -> int | None:
+    """Offset of the first byte that is not valid UTF-8, or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as fh:
+        try:
+            while chunk := fh.read(4 * 1024 * 1024):
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            return max(0, offset + exc.start - len(decoder.getstate()[0]))
+    return None
+
+
+def _line_at(path: Path, offset: int) -> int:
+    with path.open("rb") as fh:
+        return fh.read(offset).count(b"\n") + 1
+
+
+def detect_encoding(path: Path) -> str:
+    """Pick the codec for a text file (see docs/datastore.md for the order of checks)."""
+    with path.open("rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    if not sample:
+        raise LoadError(_("Tệp rỗng (0 byte): không có dữ liệu để nạp."))
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    utf16 = _utf16_without_bom(sample)
+    if utf16:
+        return utf16
+    if _looks_binary(sample):
+        raise LoadError(
+            _(
+                "Tệp không phải văn bản (có byte nhị phân): có thể là tệp Excel, ảnh hoặc tệp nén bị đặt tên .csv."
+            )
+        )
+    try:
+        sample.decode("utf-8")
+        sample_is_utf8 = True
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        sample_is_utf8 = exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data"
+    bad_offset = _first_invalid_utf8(path) if sample_is_utf8 else 0
+    if sample_is_utf8 and bad_offset is None:
+        return "utf-8"
+    if sample_is_utf8 and bad_offset and not sample.isascii():
+        line = _line_at(path, bad_offset)
+        raise LoadError(
+            _(
+                "Tệp lẫn bảng mã: phần đầu là UTF-8 nhưng dòng %(line)d có byte không hợp lệ với UTF-8. "
+                "Hãy lưu lại toàn bộ tệp bằng một bảng mã (UTF-8)."
+            )
+            % {"line": line},
+            line=line,
+        )
+    if bad_offset:  # ASCII at the start: judge the legacy encoding where it begins
+        with path.open("rb") as fh:
+            fh.seek(max(0, bad_offset - 1024))
+            sample = fh.read(SAMPLE_BYTES)
+    # Legacy encodings: prefer the one that yields Vietnamese letters.
+    candidates: dict[str, float] = {}
+    for enc in ("cp1258", "cp1252"):
+        try:
+            candidates[enc] = _vietnamese_score(sample.decode(enc))
+        except UnicodeDecodeError:
+            continue
+    guess = from_bytes(sample).best()
+    if guess is not None and guess.encoding not in candidates:
+        with contextlib.suppress(UnicodeDecodeError, LookupError):
+            candidates[guess.encoding] = _vietnamese_score(sample.decode(guess.encoding))
+    if not candidates:
+        raise LoadError(_("Không nhận ra bảng mã của tệp. Hãy lưu lại tệp dưới dạng CSV UTF-8."))
+    best = max(candidates, key=lambda k: candidates[k])
+    if candidates[best] >= 0.5:
+        return best
+    if sum(sample.count(m) for m in _VNI_MARKERS) > 20:
+        raise LoadError(
+            _(
+                "Tệp có vẻ dùng bảng mã VNI hoặc TCVN3 (phông chữ cũ), chưa được hỗ trợ. "
+                "Hãy chuyển sang Unicode (UTF-8), ví dụ bằng Unikey → Công cụ chuyển mã."
+            )
+        )
+    if guess is not None:
+        return guess.encoding
+    return best
+
+
+def open_text(path: Path, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="strict", newline="")
+
+
+def nfc_lines(fh: io.TextIOWrapper) -> Iterator[str]:
+    """Lines in NFC (cp1258 decodes tone marks as combining characters)."""
+    return map(partial(unicodedata.normalize, "NFC"), fh)
+
+
+def sniff_delimiter(path: Path, encoding: str, *, prefer: str | None = None) -> str:
+    """The delimiter that gives the most rows of the same width (> 1 column)."""
+    with open_text(path, encoding) as fh:
+        try:
+            text = fh.read(SAMPLE_BYTES)
+        except UnicodeDecodeError as exc:
+            raise LoadError(
+                _("Tệp có byte không hợp lệ với bảng mã %(enc)s.") % {"enc": encoding}
+            ) from exc
+    lines = text.splitlines()[:200]
+    if len(text) >= SAMPLE_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    best, best_score = prefer or ",", -1.0
+    for delim in DELIMITERS:
+        try:
+            rows = list(csv.reader(lines, delimiter=delim))
+        except csv.Error:
+            continue
+        widths = Counter(len(r) for r in rows if any(c.strip() for c in r))
+        if not widths:
+            continue
+        width, count = widths.most_common(1)[0]
+        if width < 2:
+            continue
+        score = count * (1 + min(width, 50) / 100) + (0.5 if delim == prefer else 0)
+        if score > best_score:
+            best, best_score = delim, score
+    return best

@@ -1,0 +1,466 @@
+"""Reads of the DataStore: datastore_search, datastore_info, column summaries, chart
+aggregates and row iteration for exports. Every identifier is checked against the
+table's known fields and quoted; every value is a query parameter."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import InvalidOperation
+from typing import Any
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from tinhso.catalog.models import Resource
+from tinhso.datastore import access, conf
+from tinhso.datastore.models import DatastoreTable
+from tinhso.datastore.services import (
+    DatastoreNotFound,
+    DatastorePermissionDenied,
+    DatastoreValidationError,
+)
+from tinhso.datastore.sqlnames import quote_ident, quote_table
+from tinhso.datastore.values import to_db, to_json
+
+_SORT_PART = re.compile(r'^\s*(?:"((?:[^"]|"")+)"|([^\s,"]+))(?:\s+(asc|desc))?\s*$', re.IGNORECASE)
+ID_FIELD = {"id": "_id", "type": "int", "label": "", "indexed": True}
+
+
+def get_table(resource_id: Any, *, user: Any, require_data: bool = True) -> DatastoreTable:
+    """The DataStore table of a resource the user may read, or DatastoreNotFound."""
+    try:
+        rid = uuid.UUID(str(resource_id))
+    except (ValueError, TypeError, AttributeError):
+        raise DatastoreNotFound(
+            _("Không tìm thấy tài nguyên “%(id)s”.") % {"id": str(resource_id)[:100]}
+        ) from None
+    table = (
+        DatastoreTable.objects.select_related("resource__dataset__organization")
+        .filter(resource_id=rid)
+        .first()
+    )
+    if table is None:
+        resource = Resource.objects.select_related("dataset").filter(pk=rid).first()
+        if resource is None or not access.can_read(user, resource):
+            raise DatastoreNotFound(_("Không tìm thấy tài nguyên “%(id)s”.") % {"id": rid})
+        raise DatastoreNotFound(
+            _("Tài nguyên “%(id)s” chưa có dữ liệu trong DataStore.") % {"id": rid}
+        )
+    if not access.can_read(user, table.resource):
+        raise DatastoreNotFound(_("Không tìm thấy tài nguyên “%(id)s”.") % {"id": rid})
+    if require_data and not table.table_name:
+        raise DatastoreNotFound(
+            _("Tài nguyên “%(id)s” chưa có dữ liệu trong DataStore.") % {"id": rid}
+        )
+    return table
+
+
+def all_fields(table: DatastoreTable) -> list[dict[str, Any]]:
+    return [ID_FIELD, *table.fields]
+
+
+def resolve_field(table: DatastoreTable, name: str) -> dict[str, Any] | None:
+    """A field by id, or by its original label (header text)."""
+    if name == "_id":
+        return ID_FIELD
+    for f in table.fields:
+        if f["id"] == name:
+            return f
+    for f in table.fields:
+        if f.get("label") and f["label"] == name:
+            return f
+    return None
+
+
+def _field_or_error(table: DatastoreTable, name: Any, param: str) -> dict[str, Any]:
+    f = resolve_field(table, str(name)) if isinstance(name, str) else None
+    if f is None:
+        raise DatastoreValidationError(
+            {param: [_("Cột “%(name)s” không có trong bảng.") % {"name": str(name)[:100]}]}
+        )
+    return f
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _as_text(col: str) -> str:
+    return f"CAST({col} AS TEXT)"
+
+
+def build_filters(table: DatastoreTable, filters: Any, q: Any = None) -> tuple[str, list[Any]]:
+    """WHERE clause (without the keyword) and parameters for CKAN ``filters`` and ``q``."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters:
+        if not isinstance(filters, dict):
+            raise DatastoreValidationError(
+                {"filters": [_("filters phải là một đối tượng JSON {cột: giá trị}.")]}
+            )
+        for name, value in filters.items():
+            f = _field_or_error(table, name, "filters")
+            col = quote_ident(f["id"])
+            values = value if isinstance(value, list) else [value]
+            if not values:
+                clauses.append("1=0")
+                continue
+            converted = []
+            for v in values:
+                if isinstance(v, dict | list):
+                    raise DatastoreValidationError(
+                        {"filters": [_("Giá trị lọc của “%(c)s” không hợp lệ.") % {"c": name}]}
+                    )
+                try:
+                    converted.append(to_db(v, f["type"]))
+                except (ValueError, TypeError, InvalidOperation, ArithmeticError):
+                    raise DatastoreValidationError(
+                        {
+                            "filters": [
+                                _("Giá trị “%(v)s” không hợp lệ cho cột “%(c)s” (kiểu %(t)s).")
+                                % {"v": str(v)[:80], "c": name, "t": f["type"]}
+                            ]
+                        }
+                    ) from None
+            non_null = [v for v in converted if v is not None]
+            parts = []
+            if non_null:
+                parts.append(
+                    f"{col} IN ({', '.join(['%s'] * len(non_null))})"
+                    if len(non_null) > 1
+                    else f"{col} = %s"
+                )
+                params.extend(non_null)
+            if len(non_null) != len(converted):
+                parts.append(f"{col} IS NULL")
+            clauses.append("(" + " OR ".join(parts) + ")")
+    op = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+    if isinstance(q, dict):
+        for name, term in q.items():
+            f = _field_or_error(table, name, "q")
+            if not isinstance(term, str | int | float):
+                raise DatastoreValidationError({"q": [_("Giá trị tìm kiếm không hợp lệ.")]})
+            term = str(term).strip()
+            if term:
+                clauses.append(f"{_as_text(quote_ident(f['id']))} {op} %s ESCAPE '\\'")
+                params.append(_like(term))
+    elif q is not None and q != "":
+        if not isinstance(q, str):
+            raise DatastoreValidationError(
+                {"q": [_("q phải là chuỗi hoặc đối tượng {cột: từ khoá}.")]}
+            )
+        term = q.strip()
+        if term:
+            cols = [f for f in table.fields if f["type"] == "text"] or table.fields
+            ors = []
+            for f in cols:
+                ors.append(f"{_as_text(quote_ident(f['id']))} {op} %s ESCAPE '\\'")
+                params.append(_like(term))
+            clauses.append("(" + " OR ".join(ors) + ")" if ors else "1=0")
+    return " AND ".join(clauses), params
+
+
+def parse_sort(table: DatastoreTable, sort: Any) -> list[tuple[str, str]]:
+    if sort is None or sort == "":
+        return []
+    parts = sort if isinstance(sort, list) else str(sort).split(",")
+    out = []
+    for part in parts:
+        m = _SORT_PART.match(str(part))
+        if not m:
+            raise DatastoreValidationError(
+                {
+                    "sort": [
+                        _("Cách sắp xếp “%(s)s” không hợp lệ (dạng: cột asc|desc).")
+                        % {"s": str(part)[:100]}
+                    ]
+                }
+            )
+        name = (m.group(1) or "").replace('""', '"') or m.group(2)
+        f = _field_or_error(table, name, "sort")
+        out.append((f["id"], (m.group(3) or "asc").upper()))
+    return out
+
+
+def parse_fields(table: DatastoreTable, fields: Any) -> list[dict[str, Any]]:
+    if fields is None or fields == "" or fields == []:
+        return all_fields(table)
+    names = fields if isinstance(fields, list) else str(fields).split(",")
+    out = []
+    for name in names:
+        f = _field_or_error(table, str(name).strip(), "fields")
+        if f not in out:
+            out.append(f)
+    return out
+
+
+@dataclass
+class SearchResult:
+    fields: list[dict[str, Any]]
+    records: list[list[Any]]  # values converted for JSON, in ``fields`` order
+    total: int | None
+    limit: int
+    offset: int
+    sort: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _limits(limit: Any, offset: Any) -> tuple[int, int]:
+    try:
+        lim = conf.get("SEARCH_ROWS_DEFAULT") if limit in (None, "") else int(limit)
+        off = 0 if offset in (None, "") else int(offset)
+    except (TypeError, ValueError):
+        raise DatastoreValidationError(
+            {"limit": [_("limit và offset phải là số nguyên.")]}
+        ) from None
+    max_rows = conf.get("SEARCH_ROWS_MAX")
+    if lim < 0 or lim > max_rows:
+        raise DatastoreValidationError(
+            {"limit": [_("limit phải từ 0 đến %(max)d.") % {"max": max_rows}]}
+        )
+    if off < 0:
+        raise DatastoreValidationError({"offset": [_("offset không được âm.")]})
+    return lim, off
+
+
+def _select_parts(
+    table: DatastoreTable, *, filters: Any, q: Any, fields: Any, sort: Any, distinct: bool
+) -> tuple[list[dict[str, Any]], str, list[Any], list[tuple[str, str]]]:
+    chosen = parse_fields(table, fields)
+    where, params = build_filters(table, filters, q)
+    order = parse_sort(table, sort)
+    return chosen, where, params, order
+
+
+def datastore_search(
+    *,
+    table: DatastoreTable,
+    filters: Any = None,
+    q: Any = None,
+    distinct: bool = False,
+    fields: Any = None,
+    sort: Any = None,
+    limit: Any = None,
+    offset: Any = None,
+    include_total: bool = True,
+) -> SearchResult:
+    lim, off = _limits(limit, offset)
+    chosen, where, params, order = _select_parts(
+        table, filters=filters, q=q, fields=fields, sort=sort, distinct=distinct
+    )
+    qt = quote_table(table.table_name)
+    cols = ", ".join(quote_ident(f["id"]) for f in chosen)
+    sql = f"SELECT {'DISTINCT ' if distinct else ''}{cols} FROM {qt}"  # noqa: S608
+    if where:
+        sql += f" WHERE {where}"
+    order_sql = [f"{quote_ident(c)} {d}" for c, d in order]
+    if not distinct and not any(c == "_id" for c, _d in order):
+        order_sql.append('"_id" ASC')
+    if order_sql:
+        sql += " ORDER BY " + ", ".join(order_sql)
+    sql += " LIMIT %s OFFSET %s"
+    types = [f["type"] for f in chosen]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, lim, off])
+        records = [
+            [to_json(v, t) for v, t in zip(row, types, strict=True)] for row in cursor.fetchall()
+        ]
+        total: int | None = None
+        if include_total:
+            if not where and not distinct:
+                total = table.row_count
+            else:
+                inner = f"SELECT {'DISTINCT ' + cols if distinct else '1'} FROM {qt}" + (  # noqa: S608
+                    f" WHERE {where}" if where else ""
+                )
+                cursor.execute(f"SELECT COUNT(*) FROM ({inner}) AS s", params)  # noqa: S608
+                total = int(cursor.fetchone()[0])
+    return SearchResult(
+        fields=chosen, records=records, total=total, limit=lim, offset=off, sort=order
+    )
+
+
+def iter_rows(
+    table: DatastoreTable,
+    *,
+    filters: Any = None,
+    q: Any = None,
+    fields: Any = None,
+    sort: Any = None,
+    batch: int = 2000,
+) -> tuple[list[dict[str, Any]], Iterator[list[Any]]]:
+    """Fields and a generator of every matching row (JSON-ready values), fetched in batches
+    by keyset on ``_id`` when unsorted, so memory stays flat for exports."""
+    chosen, where, params, order = _select_parts(
+        table, filters=filters, q=q, fields=fields, sort=sort, distinct=False
+    )
+    qt = quote_table(table.table_name)
+    types = [f["type"] for f in chosen]
+    cols = ", ".join(['"_id"'] + [quote_ident(f["id"]) for f in chosen])
+
+    def rows() -> Iterator[list[Any]]:
+        if not order:
+            last = 0
+            while True:
+                cond = f"({where}) AND " if where else ""
+                sql = f'SELECT {cols} FROM {qt} WHERE {cond}"_id" > %s ORDER BY "_id" LIMIT %s'  # noqa: S608
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [*params, last, batch])
+                    page = cursor.fetchall()
+                if not page:
+                    return
+                for row in page:
+                    yield [to_json(v, t) for v, t in zip(row[1:], types, strict=True)]
+                last = page[-1][0]
+        else:
+            order_sql = ", ".join([f"{quote_ident(c)} {d}" for c, d in order] + ['"_id" ASC'])
+            offset = 0
+            while True:
+                sql = (
+                    f"SELECT {cols} FROM {qt}"  # noqa: S608 (identifiers validated and quoted)
+                    + (f" WHERE {where}" if where else "")
+                    + f" ORDER BY {order_sql} LIMIT %s OFFSET %s"
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [*params, batch, offset])
+                    page = cursor.fetchall()
+                if not page:
+                    return
+                for row in page:
+                    yield [to_json(v, t) for v, t in zip(row[1:], types, strict=True)]
+                offset += len(page)
+
+    return chosen, rows()
+
+
+def column_summary(table: DatastoreTable) -> list[dict[str, Any]]:
+    """Per column: type, nulls, distinct values (capped), min and max. Cached per table
+    generation in ``detected['summary']``."""
+    cache = table.detected.get("summary") if isinstance(table.detected, dict) else None
+    key = f"{table.table_name}:{table.row_count}"
+    if cache and cache.get("key") == key:
+        return cache["columns"]
+    qt = quote_table(table.table_name)
+    cap = 1000
+    columns = []
+    with connection.cursor() as cursor:
+        for f in table.fields:
+            col = quote_ident(f["id"])
+            cursor.execute(f"SELECT COUNT(*) - COUNT({col}), MIN({col}), MAX({col}) FROM {qt}")  # noqa: S608
+            nulls, lo, hi = cursor.fetchone()
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT {col} FROM {qt} WHERE {col} IS NOT NULL LIMIT {cap + 1}) AS d"  # noqa: S608
+            )
+            distinct = int(cursor.fetchone()[0])
+            columns.append(
+                {
+                    "id": f["id"],
+                    "label": f.get("label") or f["id"],
+                    "type": f["type"],
+                    "nulls": int(nulls),
+                    "distinct": distinct,
+                    "distinct_capped": distinct > cap,
+                    "min": to_json(lo, f["type"]),
+                    "max": to_json(hi, f["type"]),
+                }
+            )
+    detected = dict(table.detected or {})
+    detected["summary"] = {"key": key, "columns": columns}
+    DatastoreTable.objects.filter(pk=table.pk).update(detected=detected)
+    table.detected = detected
+    return columns
+
+
+CHART_AGGREGATES = ("sum", "avg", "count", "min", "max")
+
+
+def chart_data(
+    table: DatastoreTable,
+    *,
+    category: str,
+    value: str | None,
+    aggregate: str = "sum",
+    filters: Any = None,
+    q: Any = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Values of ``aggregate(value)`` grouped by ``category`` (top ``limit`` categories)."""
+    cat = _field_or_error(table, category, "category")
+    if aggregate not in CHART_AGGREGATES:
+        raise DatastoreValidationError({"aggregate": [_("Phép tính không hợp lệ.")]})
+    if aggregate == "count" or not value:
+        agg_sql, aggregate = "COUNT(*)", "count"
+        val = None
+    else:
+        val = _field_or_error(table, value, "value")
+        if val["type"] not in ("int", "numeric"):
+            raise DatastoreValidationError({"value": [_("Cột giá trị phải là cột số.")]})
+        agg_sql = f"{aggregate.upper()}({quote_ident(val['id'])})"
+    where, params = build_filters(table, filters, q)
+    ccol = quote_ident(cat["id"])
+    ordered = cat["type"] in ("date", "timestamp", "int", "numeric")
+    sql = (
+        f"SELECT {ccol}, {agg_sql} FROM {quote_table(table.table_name)}"  # noqa: S608
+        + (f" WHERE {where}" if where else "")
+        + f" GROUP BY {ccol} ORDER BY {ccol if ordered else '2 DESC'} LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, max(1, min(limit, 500))])
+        rows = cursor.fetchall()
+    return {
+        "category": cat["id"],
+        "value": val["id"] if val else None,
+        "aggregate": aggregate,
+        "labels": [str(to_json(r[0], cat["type"])) if r[0] is not None else "—" for r in rows],
+        "values": [to_json(r[1], "numeric") for r in rows],
+    }
+
+
+def datastore_info(table: DatastoreTable) -> dict[str, Any]:
+    return {
+        "meta": {
+            "id": str(table.resource_id),
+            "count": table.row_count,
+            "table_type": "BASE TABLE",
+            "aliases": [],
+            "origin": table.origin,
+            "loaded_at": table.loaded_at.isoformat() if table.loaded_at else None,
+            "detected": {k: v for k, v in (table.detected or {}).items() if k != "summary"},
+        },
+        "fields": [
+            {
+                "id": f["id"],
+                "type": f["type"],
+                "schema": {"indexed": bool(f.get("indexed"))},
+                "info": {"label": f.get("label") or ""},
+            }
+            for f in table.fields
+        ],
+        "primary_key": table.primary_key,
+    }
+
+
+def ckan_fields(fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for f in fields:
+        item: dict[str, Any] = {"id": f["id"], "type": f["type"]}
+        if f.get("label"):
+            item["info"] = {"label": f["label"]}
+        out.append(item)
+    return out
+
+
+def readable_tables(user: Any) -> dict[str, DatastoreTable]:
+    """Tables by resource id (and physical name) that ``user`` may query; used by SQL checks."""
+    result: dict[str, DatastoreTable] = {}
+    for t in DatastoreTable.objects.exclude(table_name="").select_related(
+        "resource__dataset__organization"
+    ):
+        if access.can_read(user, t.resource):
+            result[str(t.resource_id)] = t
+    return result
+
+
+__all__ = ["DatastorePermissionDenied"]
