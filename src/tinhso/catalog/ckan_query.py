@@ -11,11 +11,12 @@ Supported: ``field:value``, ``field:"quoted value"``, ``field:(a OR b)``, ``AND`
 ``*`` prefix matches and ranges ``[X TO Y]`` / ``{X TO Y}`` on dates and counts (Solr date
 math such as ``NOW-1DAY`` included). The default operator is AND, as CKAN sets ``q.op=AND``.
 
-Each fielded term becomes its own ``Q`` leaf. Multi-valued fields are either facet lookups
-(``groups__name``, ``tags__name``, ``resources__format``), which ``dataset_search`` rewrites
-to IN-subqueries on its facet table, or explicit ``id IN (subquery)`` leaves (spatial
-coverage, resource names…), so ``tags:a AND tags:b`` means "has both tags", never "one tag
-equal to both", and ``NOT`` keeps its meaning.
+The ``Q`` is meant for ``dataset_search(filters=…)``. Each fielded term becomes its own
+leaf. Multi-valued fields are either facet lookups (``groups__name``, ``tags__name``,
+``resources__format``), which ``dataset_search`` rewrites leaf by leaf to IN-subqueries on
+its facet table, or explicit ``id IN (subquery)`` leaves (spatial coverage, resource
+names…), so ``tags:a AND tags:b`` means "has both tags", never "one tag equal to both", and
+``NOT`` keeps its meaning.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Dataset, Resource
 from tinhso.catalog.selectors import SORTS
+from tinhso.catalog.uploads import normalize_format
 from tinhso.core.text import fold, nfc
 
 DEFAULT_SORT = "score desc, metadata_modified desc"
@@ -603,9 +605,14 @@ def _count_field(relation: str) -> Callable[[Term], Q]:
     return build
 
 
-def _facet(lookup: str, *, ci: bool = False) -> Callable[[Term], Q]:
-    """A multi-valued facet field. Each term is its own leaf, which ``dataset_search``
-    rewrites to an IN-subquery on its facet table, so ``tags:a AND tags:b`` needs both tags."""
+def _facet(lookup: str, *, normalize: Callable[[str], str] | None = None) -> Callable[[Term], Q]:
+    """A multi-valued facet field (``groups__name``, ``tags__name``, ``resources__format``).
+
+    Each term is its own ``Q`` leaf; ``dataset_search`` rewrites every such leaf to an
+    IN-subquery on its facet table, so ``tags:a AND tags:b`` means "has both tags" and
+    ``NOT`` keeps its meaning. (Applied directly with ``Dataset.objects.filter`` two leaves
+    on the same relation would have to match one row: always go through the selector.)
+    """
 
     def build(term: Term) -> Q:
         if term.kind == "range":
@@ -613,8 +620,10 @@ def _facet(lookup: str, *, ci: bool = False) -> Callable[[Term], Q]:
         if term.kind == "any":
             return Q(**{f"{lookup}__isnull": False})
         if term.kind == "word" and term.value.endswith("*") and "*" not in term.value[:-1]:
-            return Q(**{f"{lookup}__startswith": term.value[:-1]})
-        return Q(**{f"{lookup}__iexact" if ci else lookup: term.value})
+            prefix = term.value[:-1]
+            return Q(**{f"{lookup}__startswith": prefix.upper() if normalize else prefix})
+        value = (normalize(term.value) or term.value) if normalize else term.value
+        return Q(**{lookup: value})
 
     return build
 
@@ -697,7 +706,7 @@ def _field_builders() -> dict[str, Callable[[Term], Q]]:
         ),
         "groups": _facet("groups__name"),
         "tags": _facet("tags__name"),
-        "res_format": _facet("resources__format", ci=True),
+        "res_format": _facet("resources__format", normalize=normalize_format),
         "res_name": lambda term: _related_resource(term, "name", contains=True),
         "res_description": lambda term: _related_resource(term, "description", contains=True),
         "res_url": lambda term: _related_resource(term, "url"),
