@@ -10,14 +10,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from pyshacl import validate
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF
 
 from tests.core.factories import AdministrativeUnitFactory, AgencyFactory
 from tinhso.catalog import dcat
 from tinhso.catalog.models import Dataset, Group, License, Organization, Resource, Tag
 from tinhso.core.models import Agency
 
+# Open namespaces (rdflib's closed DCAT/XSD warn when pytest inspects module globals).
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 SHAPES_PATH = Path(__file__).parent / "shacl" / "dcat-ap-3.0.0-SHACL.ttl"
 RDFLIB_FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld"}
 THEME_HEALTH = "http://publications.europa.eu/resource/authority/data-theme/HEAL"

@@ -171,3 +171,6 @@ class ActivityAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+from tinhso.catalog.harvest import admin as harvest_admin  # noqa: E402, F401  (harvest sources, jobs)

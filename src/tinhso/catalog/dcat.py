@@ -24,7 +24,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
@@ -38,6 +38,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3 term, not in rdflib's DCAT
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 EU_THEME_SCHEME = URIRef(EU_AUTHORITY + "data-theme")
@@ -138,19 +139,28 @@ class Site:
     def distribution(self, resource: Resource) -> URIRef:
         return self.uri(f"/dataset/{resource.dataset_id}/resource/{resource.id}")
 
+    def _page(self, view: str, args: list[object], fallback: str) -> URIRef:
+        """An HTML page of the portal, in the default language (stable URIs)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            try:
+                return self.uri(reverse(view, args=args))
+            except NoReverseMatch:
+                return self.uri(fallback)
+
     def organization(self, organization: Organization) -> URIRef:
-        return self.uri(f"/organization/{quote(organization.name)}")
+        name = quote(organization.name)
+        return self._page("catalog:organization", [organization.name], f"/organization/{name}")
 
     def landing_page(self, dataset: Dataset) -> URIRef:
-        try:
-            return self.uri(reverse("catalog:dataset", args=[dataset.name]))
-        except NoReverseMatch:
-            return self.uri(f"/dataset/{quote(dataset.name)}")
+        return self._page("catalog:dataset", [dataset.name], f"/dataset/{quote(dataset.name)}")
 
-    def resource_download(self, resource: Resource) -> str:
-        """The URL a user downloads the resource from."""
+    def resource_download(self, resource: Resource, dataset: Dataset) -> str:
+        """The URL a user downloads the resource from (the download view for uploads)."""
         if resource.upload:
-            return str(self.uri(resource.upload.url))
+            fallback = f"/dataset/{dataset.id}/resource/{resource.id}/download"
+            return str(
+                self._page("catalog:resource_download", [dataset.name, resource.id], fallback)
+            )
         return resource.url
 
 
@@ -287,7 +297,7 @@ class _Builder:
         if dataset.url:
             g.add((node, FOAF.page, self.typed(dataset.url, FOAF.Document)))
         if dataset.version:
-            g.add((node, DCAT.version, Literal(dataset.version)))
+            g.add((node, DCAT_VERSION, Literal(dataset.version)))
         for tag in dataset.tags.all():
             g.add((node, DCAT.keyword, _text(tag.name)))
         for group in dataset.groups.all():
@@ -315,7 +325,7 @@ class _Builder:
         self.contact_point(node, dataset)
         licence = self.licence(dataset.license)
         for resource in dataset.resources.all():
-            g.add((node, DCAT.distribution, self.distribution(resource, licence)))
+            g.add((node, DCAT.distribution, self.distribution(resource, dataset, licence)))
         return node
 
     def contact_point(self, node: URIRef, dataset: Dataset) -> None:
@@ -332,7 +342,7 @@ class _Builder:
             self.g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
         self.g.add((node, DCAT.contactPoint, contact))
 
-    def distribution(self, resource: Resource, licence: URIRef | None) -> URIRef:
+    def distribution(self, resource: Resource, dataset: Dataset, licence: URIRef | None) -> URIRef:
         g = self.g
         node = self.site.distribution(resource)
         g.add((node, RDF.type, DCAT.Distribution))
@@ -340,7 +350,7 @@ class _Builder:
             g.add((node, DCTERMS.title, _text(resource.name)))
         if resource.description:
             g.add((node, DCTERMS.description, _text(resource.description)))
-        url = self.site.resource_download(resource) or str(node)
+        url = self.site.resource_download(resource, dataset) or str(node)
         g.add((node, DCAT.accessURL, self.typed(url, RDFS.Resource)))
         fmt = resource.format.strip().upper()
         if resource.upload or fmt in DOWNLOADABLE:

@@ -1,0 +1,1 @@
+"""Harvesting other CKAN and DCAT portals into this catalog (see docs/harvesting.md)."""
