@@ -10,9 +10,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 import tinhso
+from tinhso.assessment.api import router as assessment_router
 from tinhso.core.api import router as core_router
 from tinhso.core.auth import InvalidToken
 from tinhso.core.services import DomainError
+from tinhso.indicators.api import router as indicators_router
 
 api = NinjaAPI(
     title="tinhso API",
@@ -112,3 +114,5 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 api.add_router("/", core_router)
+api.add_router("/assessment/", assessment_router)
+api.add_router("/indicators", indicators_router)

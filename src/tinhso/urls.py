@@ -23,6 +23,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("tinhso.core.urls")),
     path("", include("tinhso.catalog.urls")),
+    path("danh-gia/", include("tinhso.assessment.urls")),
+    path("chi-so/", include("tinhso.indicators.urls")),
     path("quan-tri/", admin.site.urls),
     path(
         "tai-khoan/dang-nhap/",
