@@ -1243,7 +1243,7 @@ def _resource_fields(
             fields.pop("url", None)
     elif not partial:
         fields.setdefault("url", "")
-    if fields.get("url") is None:
+    if "url" in fields and fields["url"] is None:
         fields["url"] = ""
     if "size" in fields and fields["size"] in ("", None):
         fields["size"] = None
