@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.core.factories import (
     PASSWORD,
@@ -110,6 +112,14 @@ def thanh_hoa_units(db: None) -> AdministrativeUnit:
 def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     """PBKDF2 at full strength makes every user fixture slow; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_by_default() -> Iterator[None]:
+    """Each test starts in Vietnamese: a request to /en/ must not leak English into the next test."""
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
 
 
 def pytest_configure(config: pytest.Config) -> None:
