@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from tinhso.demo.assessment_data import build_assessment
 from tinhso.demo.core_data import build_core
+from tinhso.demo.indicators_data import build_indicators
 
 BUILDERS: list[tuple[str, Callable[[], Any]]] = [("core", build_core)]
+BUILDERS.append(("assessment", build_assessment))
+BUILDERS.append(("indicators", build_indicators))
 
 
 def build_all(*, stdout: TextIO | Any = None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ publishing every indicator as an open dataset in the catalog."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import datetime as dt
 import io
 import json
@@ -28,6 +29,7 @@ from tinhso.indicators.providers import get_provider
 logger = logging.getLogger(__name__)
 REGISTRY_PATH = Path(__file__).parent / "fixtures" / "registry.json"
 DATASET_PREFIX = "chi-so-cds-"
+GROUP_NAME = "chuyen-doi-so"
 
 
 class IndicatorError(DomainError):
@@ -205,16 +207,28 @@ def _province_agency() -> Agency | None:
     return Agency.objects.filter(parent__isnull=True, level=Agency.Level.PROVINCE).order_by("code").first()
 
 
-def indicator_publish(*, indicator: Indicator, organization: Any = None) -> Any:
+def _catalog_owner() -> tuple[Any, Any]:
+    """The province's organization and the "Chuyển đổi số" group (created once)."""
+    from tinhso.catalog import services as catalog
+    from tinhso.catalog.models import Group
+
+    agency = _province_agency()
+    if agency is None:
+        raise IndicatorError(_("Chưa có cơ quan cấp tỉnh để đứng tên bộ dữ liệu."))
+    organization = catalog.organization_for_agency(agency=agency)
+    group = Group.objects.filter(name=GROUP_NAME).first() or catalog.group_ensure(
+        name=GROUP_NAME, title="Chuyển đổi số", title_en="Digital transformation"
+    )
+    return organization, group
+
+
+def indicator_publish(*, indicator: Indicator, organization: Any = None, group: Any = None) -> Any:
     """Create or update the indicator's open dataset, with its series as a CSV resource."""
     from tinhso.catalog import services as catalog
-    from tinhso.catalog.models import Dataset, Resource
+    from tinhso.catalog.models import Dataset, License, Resource
 
-    if organization is None:
-        agency = _province_agency()
-        if agency is None:
-            raise IndicatorError(_("Chưa có cơ quan cấp tỉnh để đứng tên bộ dữ liệu."))
-        organization = catalog.organization_for_agency(agency=agency)  # type: ignore[attr-defined]
+    if organization is None or group is None:
+        organization, group = _catalog_owner()
     name = indicator.dataset_name or DATASET_PREFIX + indicator.code
     fields: dict[str, Any] = {
         "title": _("Chỉ số chuyển đổi số: %(name)s") % {"name": indicator.name_vi},
@@ -230,11 +244,20 @@ def indicator_publish(*, indicator: Indicator, organization: Any = None) -> Any:
             "source": indicator.source,
         },
         "tags": ["chuyển đổi số", "chỉ số"],
+        "groups": [group.name],
+        "license_id": "CC-BY-4.0" if License.objects.filter(pk="CC-BY-4.0").exists() else None,
         "frequency": indicator.frequency,
         "extras": {"indicator_code": indicator.code, "unit": indicator.unit},
     }
+    csv_bytes = series_csv(indicator)
+    digest = hashlib.sha256(csv_bytes).hexdigest()
     with transaction.atomic():
         dataset = Dataset.objects.filter(name=name).first()
+        current = (
+            Resource.objects.filter(dataset=dataset, name=f"{name}.csv").first() if dataset else None
+        )
+        if dataset is not None and current is not None and digest in (current.hash or ""):
+            return dataset  # unchanged series: nothing to republish
         if dataset is None:
             dataset = catalog.dataset_create(
                 user=None, organization=organization, name=name, check_permission=False, **fields
@@ -243,8 +266,8 @@ def indicator_publish(*, indicator: Indicator, organization: Any = None) -> Any:
             dataset = catalog.dataset_patch(
                 user=None, dataset=dataset, check_permission=False, **fields
             )
-        upload = SimpleUploadedFile(f"{name}.csv", series_csv(indicator), content_type="text/csv")
-        resource = Resource.objects.filter(dataset=dataset, name=f"{name}.csv").first()
+        upload = SimpleUploadedFile(f"{name}.csv", csv_bytes, content_type="text/csv")
+        resource = current
         if resource is None:
             catalog.resource_create(
                 user=None,
@@ -264,7 +287,8 @@ def indicator_publish(*, indicator: Indicator, organization: Any = None) -> Any:
 
 def indicators_publish() -> list[str]:
     names = []
+    organization, group = _catalog_owner()
     for indicator in Indicator.objects.filter(is_public=True):
-        dataset = indicator_publish(indicator=indicator)
+        dataset = indicator_publish(indicator=indicator, organization=organization, group=group)
         names.append(dataset.name)
     return names
