@@ -9,3 +9,6 @@ class DatastoreConfig(AppConfig):
 
     def ready(self) -> None:
         import tinhso.datastore.signals  # noqa: F401
+        from tinhso.datastore.ckan import register
+
+        register()

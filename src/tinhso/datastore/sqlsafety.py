@@ -452,10 +452,15 @@ def _run_postgres(sql: str, limit: int, timeout_ms: int) -> tuple[Any, list[tupl
         cursor.execute("SET LOCAL transaction_read_only = on")
         cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(int(timeout_ms))])
         try:
+            import psycopg
+
             raw = cursor.cursor  # psycopg cursor: the generated SQL is sent as is, no parameters
-            raw.execute(sql)
-            description = raw.description
-            rows = raw.fetchmany(limit)
+            try:
+                raw.execute(sql)
+                description = raw.description
+                rows = raw.fetchmany(limit)
+            except psycopg.Error as exc:
+                raise DatabaseError(str(exc)) from None
         finally:
             transaction.set_rollback(True)
     return description, rows
@@ -474,8 +479,8 @@ def _run_sqlite(
     ) -> int:
         if action == sqlite3.SQLITE_SELECT:
             return sqlite3.SQLITE_OK
-        if action == sqlite3.SQLITE_READ and arg1 in allowed:
-            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_READ and (arg1 in allowed or dbname is None):
+            return sqlite3.SQLITE_OK  # a referenced DataStore table, or a CTE (no database)
         if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in SQLITE_FUNCTIONS:
             return sqlite3.SQLITE_OK
         if action == getattr(sqlite3, "SQLITE_RECURSIVE", 33):

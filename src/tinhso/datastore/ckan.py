@@ -1,0 +1,255 @@
+"""CKAN DataStore actions, registered into the catalog's CKAN Action API dispatcher
+(``/api/3/action/<name>``), which provides the envelope, authentication and error shapes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+
+from tinhso.catalog import ckan_api
+from tinhso.catalog.ckan_api import ActionContext, NotAuthorized, NotFound, ValidationError
+from tinhso.datastore import access, conf, selectors, services, sqlsafety
+
+_TRUE = ("true", "yes", "on", "y", "t", "1")
+_FALSE = ("false", "no", "off", "n", "f", "0", "")
+
+
+def _json_param(data: dict[str, Any], key: str) -> Any:
+    """CKAN accepts JSON-encoded strings for structured parameters sent as GET/form values."""
+    value = data.get(key)
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ValidationError({key: [_("Giá trị JSON không hợp lệ.")]}) from None
+    return value
+
+
+def _bool(data: dict[str, Any], key: str, default: bool) -> bool:
+    value = data.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError({key: [_("Giá trị phải là true hoặc false.")]})
+
+
+def _resource_id(data: dict[str, Any]) -> str:
+    rid = data.get("resource_id") or data.get("id")
+    if not rid or not isinstance(rid, str):
+        raise ValidationError({"resource_id": [_("Thiếu giá trị")]})
+    return rid.strip()
+
+
+def _table(context: ActionContext, data: dict[str, Any]) -> Any:
+    try:
+        return selectors.get_table(_resource_id(data), user=context.user)
+    except services.DatastoreNotFound as exc:
+        raise NotFound(exc.message) from None
+
+
+def _translate(exc: services.DatastoreError) -> Exception:
+    if isinstance(exc, services.DatastoreValidationError):
+        return ValidationError(dict(exc.errors))
+    if isinstance(exc, services.DatastorePermissionDenied):
+        return NotAuthorized(exc.message)
+    if isinstance(exc, services.DatastoreNotFound):
+        return NotFound(exc.message)
+    return ValidationError({"message": exc.message})
+
+
+def _delimited(rows: list[list[Any]], delimiter: str) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buf.getvalue()
+
+
+def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Search a DataStore table: resource_id, filters, q, distinct, fields, sort, limit
+    (≤ 32000), offset, include_total, records_format (objects, lists, csv, tsv)."""
+    table = _table(context, data)
+    records_format = str(data.get("records_format") or "objects")
+    if records_format not in ("objects", "lists", "csv", "tsv"):
+        raise ValidationError({"records_format": [_("Phải là objects, lists, csv hoặc tsv.")]})
+    q = _json_param(data, "q")
+    filters = _json_param(data, "filters")
+    fields = _json_param(data, "fields")
+    sort = _json_param(data, "sort")
+    try:
+        result = selectors.datastore_search(
+            table=table,
+            filters=filters,
+            q=q,
+            distinct=_bool(data, "distinct", False),
+            fields=fields,
+            sort=sort,
+            limit=data.get("limit"),
+            offset=data.get("offset"),
+            include_total=_bool(data, "include_total", True),
+        )
+    except services.DatastoreError as exc:
+        raise _translate(exc) from None
+    ids = [f["id"] for f in result.fields]
+    records: Any
+    if records_format == "objects":
+        records = [dict(zip(ids, r, strict=True)) for r in result.records]
+    elif records_format == "lists":
+        records = result.records
+    else:
+        records = _delimited(result.records, "," if records_format == "csv" else "\t")
+    path = "/api/3/action/datastore_search"
+    params: dict[str, Any] = {
+        k: v for k, v in data.items() if k not in ("offset",) and isinstance(v, str | int)
+    }
+    params["resource_id"] = str(table.resource_id)
+    links = {
+        "start": f"{path}?{urlencode(params)}",
+        "next": f"{path}?{urlencode({**params, 'offset': result.offset + result.limit})}",
+    }
+    if result.offset:
+        links["prev"] = (
+            f"{path}?{urlencode({**params, 'offset': max(0, result.offset - result.limit)})}"
+        )
+    out: dict[str, Any] = {
+        "include_total": result.total is not None,
+        "resource_id": str(table.resource_id),
+        "fields": selectors.ckan_fields(result.fields),
+        "records_format": records_format,
+        "records": records,
+        "limit": result.limit,
+        "offset": result.offset,
+        "_links": links,
+    }
+    for key in ("filters", "q", "sort", "distinct"):
+        if data.get(key) not in (None, ""):
+            out[key] = _json_param(data, key) if key != "distinct" else _bool(data, key, False)
+    if result.total is not None:
+        out["total"] = result.total
+        out["total_was_estimated"] = False
+    return out
+
+
+def datastore_search_sql(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Run one read-only SELECT over DataStore tables (name tables by resource id, quoted)."""
+    sql = data.get("sql")
+    if not isinstance(sql, str) or not sql.strip():
+        raise ValidationError({"sql": [_("Thiếu giá trị")]})
+    try:
+        return sqlsafety.run_sql(sql, user=context.user)
+    except services.DatastoreError as exc:
+        raise _translate(exc) from None
+
+
+def datastore_info(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Fields (with types and labels) and row count of a DataStore table."""
+    return selectors.datastore_info(_table(context, data))
+
+
+def _resource_for_write(context: ActionContext, data: dict[str, Any]) -> Any:
+    from tinhso.catalog.models import Resource
+
+    user = context.write_user()
+    rid = _resource_id(data)
+    resource = (
+        Resource.objects.select_related("dataset__organization")
+        .filter(pk=_uuid_or_none(rid))
+        .first()
+    )
+    if resource is None or not access.can_read(user, resource):
+        raise NotFound(_("tài nguyên “%(id)s”") % {"id": rid[:100]})
+    return user, resource
+
+
+def _uuid_or_none(value: str) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def datastore_create(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Create a DataStore table for a resource (fields, records, primary_key, indexes)."""
+    if isinstance(data.get("resource"), dict) and not data.get("resource_id"):
+        raise ValidationError(
+            {
+                "resource": [
+                    _("Hãy tạo tài nguyên bằng resource_create rồi gọi lại với resource_id.")
+                ]
+            }
+        )
+    user, resource = _resource_for_write(context, data)
+    try:
+        table = services.datastore_create(
+            user=user,
+            resource=resource,
+            fields=_json_param(data, "fields"),
+            records=_json_param(data, "records"),
+            primary_key=_json_param(data, "primary_key"),
+            indexes=_json_param(data, "indexes"),
+        )
+    except services.DatastoreError as exc:
+        raise _translate(exc) from None
+    return {
+        "resource_id": str(resource.pk),
+        "fields": selectors.ckan_fields(table.fields),
+        "primary_key": table.primary_key,
+        "method": "insert",
+        **({"records": _json_param(data, "records")} if data.get("records") else {}),
+    }
+
+
+def datastore_upsert(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Insert, update or upsert records (method) in a DataStore table."""
+    user, resource = _resource_for_write(context, data)
+    method = str(data.get("method") or "upsert")
+    try:
+        services.datastore_upsert(
+            user=user, resource=resource, records=_json_param(data, "records"), method=method
+        )
+    except services.DatastoreError as exc:
+        raise _translate(exc) from None
+    return {
+        "resource_id": str(resource.pk),
+        "method": method,
+        "records": _json_param(data, "records"),
+    }
+
+
+def datastore_delete(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Delete rows matching filters, or the whole DataStore table without filters."""
+    user, resource = _resource_for_write(context, data)
+    filters = _json_param(data, "filters")
+    if filters is not None and not isinstance(filters, dict):
+        raise ValidationError({"filters": [_("filters phải là một đối tượng JSON.")]})
+    try:
+        services.datastore_delete(user=user, resource=resource, filters=filters)
+    except services.DatastoreError as exc:
+        raise _translate(exc) from None
+    return {
+        "resource_id": str(resource.pk),
+        **({"filters": filters} if filters is not None else {}),
+    }
+
+
+def register() -> None:
+    for fn in (datastore_search, datastore_search_sql, datastore_info):
+        ckan_api.register_action(fn.__name__, fn, side_effect_free=True)
+    for fn in (datastore_create, datastore_upsert, datastore_delete):
+        ckan_api.register_action(fn.__name__, fn, side_effect_free=False)
+
+
+ROWS_MAX = conf.DEFAULTS["SEARCH_ROWS_MAX"]
