@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("tinhso.catalog.ckan_urls")),
     path("", include("tinhso.catalog.dcat_urls")),
+    path("", include("tinhso.catalog.sitemaps")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
