@@ -34,11 +34,29 @@ def small_set_data(**overrides: Any) -> dict[str, Any]:
                         "name": "Nhận thức",
                         "max_points": "30",
                         "children": [
-                            {"code": "1.1.1", "name": "Có ban chỉ đạo", "max_points": "10", "method": "yes_no", "evidence": "file"},
-                            {"code": "1.1.2", "name": "Tỷ lệ đào tạo", "max_points": "20", "method": "ratio", "target": "80"},
+                            {
+                                "code": "1.1.1",
+                                "name": "Có ban chỉ đạo",
+                                "max_points": "10",
+                                "method": "yes_no",
+                                "evidence": "file",
+                            },
+                            {
+                                "code": "1.1.2",
+                                "name": "Tỷ lệ đào tạo",
+                                "max_points": "20",
+                                "method": "ratio",
+                                "target": "80",
+                            },
                         ],
                     },
-                    {"code": "1.2", "name": "Mức độ", "max_points": "30", "method": "scale", "scale_levels": 3},
+                    {
+                        "code": "1.2",
+                        "name": "Mức độ",
+                        "max_points": "30",
+                        "method": "scale",
+                        "scale_levels": 3,
+                    },
                 ],
             },
             {
@@ -51,9 +69,18 @@ def small_set_data(**overrides: Any) -> dict[str, Any]:
                         "name": "Số bộ dữ liệu",
                         "max_points": "15",
                         "method": "bands",
-                        "bands": [{"min": "0", "points": "0"}, {"min": "3", "points": "7.5"}, {"min": "5", "points": "15"}],
+                        "bands": [
+                            {"min": "0", "points": "0"},
+                            {"min": "3", "points": "7.5"},
+                            {"min": "5", "points": "15"},
+                        ],
                     },
-                    {"code": "2.2", "name": "Tổ thẩm định chấm", "max_points": "25", "method": "manual"},
+                    {
+                        "code": "2.2",
+                        "name": "Tổ thẩm định chấm",
+                        "max_points": "25",
+                        "method": "manual",
+                    },
                 ],
             },
         ],
@@ -104,7 +131,9 @@ def fill(
         if leaves[code].evidence != "none" and value not in (0, "0", Decimal(0)):
             services.evidence_add_file(
                 answer=answer,
-                upload=SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n% minh chung\n", content_type="application/pdf"),
+                upload=SimpleUploadedFile(
+                    "qd.pdf", b"%PDF-1.4\n% minh chung\n", content_type="application/pdf"
+                ),
                 user=evidence_user or user,
             )
 

@@ -66,7 +66,7 @@ def test_ties_share_the_rank(setup) -> None:
 
 
 def test_answer_after_the_deadline_is_refused_and_changes_nothing(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, _assessor, _officer_b, pa, _pb = setup
     fill(pa, tree.dept_officer, {"1.2": 1})
     leaf = rnd.criteria_set.criteria.get(code="1.2")
     with time_machine.travel(rnd.deadline + dt.timedelta(minutes=1)):
@@ -78,7 +78,7 @@ def test_answer_after_the_deadline_is_refused_and_changes_nothing(setup) -> None
 
 
 def test_only_the_agency_s_own_officers_self_assess(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, _assessor, officer_b, pa, _pb = setup
     leaf = rnd.criteria_set.criteria.get(code="1.2")
     with pytest.raises(services.AssessmentPermissionDenied):
         services.answer_save(participation=pa, criterion=leaf, value=1, user=officer_b)
@@ -88,7 +88,7 @@ def test_only_the_agency_s_own_officers_self_assess(setup) -> None:
 
 
 def test_assessor_cannot_review_their_own_agency(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    _tree, _rnd, assessor, officer_b, _pa, pb = setup
     fill(pb, officer_b, FULL_ANSWERS)
     services.participation_submit(participation=pb, user=officer_b)
     answer = pb.answers.first()
@@ -99,7 +99,7 @@ def test_assessor_cannot_review_their_own_agency(setup) -> None:
 
 
 def test_assessor_of_a_parent_agency_may_review_a_department(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, _rnd, _assessor, officer_b, _pa, pb = setup
     provincial = officer(tree.province, Role.ASSESSOR, username="danhgia.tinh")
     fill(pb, officer_b, FULL_ANSWERS)
     services.participation_submit(participation=pb, user=officer_b)
@@ -108,36 +108,44 @@ def test_assessor_of_a_parent_agency_may_review_a_department(setup) -> None:
 
 
 def test_score_above_the_maximum_is_refused(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, assessor, _officer_b, pa, _pb = setup
     manual = rnd.criteria_set.criteria.get(code="2.2")
     with pytest.raises(services.AssessmentError, match="vượt quá điểm tối đa"):
-        services.answer_save(participation=pa, criterion=manual, value="25.5", user=tree.dept_officer)
+        services.answer_save(
+            participation=pa, criterion=manual, value="25.5", user=tree.dept_officer
+        )
     assert not Answer.objects.exists()
     fill(pa, tree.dept_officer, FULL_ANSWERS)
     services.participation_submit(participation=pa, user=tree.dept_officer)
     answer = pa.answers.get(criterion=manual)
     with pytest.raises(services.AssessmentError, match="vượt quá điểm tối đa"):
-        services.answer_review(answer=answer, user=assessor, action="adjust", adjusted_value="30", reason="Chấm lại")
+        services.answer_review(
+            answer=answer, user=assessor, action="adjust", adjusted_value="30", reason="Chấm lại"
+        )
     answer.refresh_from_db()
     assert answer.review_status == Answer.ReviewStatus.PENDING and answer.final_score is None
 
 
 def test_adjusting_needs_a_reason_and_recomputes_the_score(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, _rnd, assessor, _officer_b, pa, _pb = setup
     fill(pa, tree.dept_officer, FULL_ANSWERS)
     services.participation_submit(participation=pa, user=tree.dept_officer)
     ratio = pa.answers.get(criterion__code="1.1.2")
     with pytest.raises(services.AssessmentError, match="lý do"):
         services.answer_review(answer=ratio, user=assessor, action="adjust", adjusted_value="40")
     services.answer_review(
-        answer=ratio, user=assessor, action="adjust", adjusted_value="40", reason="Danh sách chỉ có 40%"
+        answer=ratio,
+        user=assessor,
+        action="adjust",
+        adjusted_value="40",
+        reason="Danh sách chỉ có 40%",
     )
     ratio.refresh_from_db()
     assert ratio.final_score == Decimal("10.00") and ratio.declared_score == Decimal("15.00")
 
 
 def test_clarification_reopens_only_that_answer_even_after_the_deadline(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, assessor, _officer_b, pa, _pb = setup
     fill(pa, tree.dept_officer, FULL_ANSWERS)
     services.participation_submit(participation=pa, user=tree.dept_officer)
     asked = pa.answers.get(criterion__code="1.2")
@@ -145,7 +153,9 @@ def test_clarification_reopens_only_that_answer_even_after_the_deadline(setup) -
     pa.refresh_from_db()
     assert pa.status == Participation.Status.CLARIFICATION
     with time_machine.travel(rnd.deadline + dt.timedelta(days=1)):
-        services.answer_save(participation=pa, criterion=asked.criterion, value=3, user=tree.dept_officer)
+        services.answer_save(
+            participation=pa, criterion=asked.criterion, value=3, user=tree.dept_officer
+        )
         other = rnd.criteria_set.criteria.get(code="2.1")
         with pytest.raises(services.AssessmentError):
             services.answer_save(participation=pa, criterion=other, value=5, user=tree.dept_officer)
@@ -154,23 +164,28 @@ def test_clarification_reopens_only_that_answer_even_after_the_deadline(setup) -
 
 
 def test_submit_requires_every_leaf_and_required_evidence(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, _assessor, _officer_b, pa, _pb = setup
     leaves = {c.code: c for c in rnd.criteria_set.criteria.filter(is_leaf=True)}
     with pytest.raises(services.AssessmentError, match="chưa kê khai"):
         services.participation_submit(participation=pa, user=tree.dept_officer)
     for code, value in FULL_ANSWERS.items():
-        services.answer_save(participation=pa, criterion=leaves[code], value=value, user=tree.dept_officer)
-    with pytest.raises(services.AssessmentError, match="Thiếu minh chứng.*1.1.1"):
+        services.answer_save(
+            participation=pa, criterion=leaves[code], value=value, user=tree.dept_officer
+        )
+    with pytest.raises(services.AssessmentError, match=r"Thiếu minh chứng.*1\.1\.1"):
         services.participation_submit(participation=pa, user=tree.dept_officer)
     pa.refresh_from_db()
     assert pa.status == Participation.Status.DRAFT
 
 
 def test_oversized_evidence_is_refused(setup, settings) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, _assessor, _officer_b, pa, _pb = setup
     settings.ASSESSMENT_EVIDENCE_MAX_BYTES = 1024
     answer = services.answer_save(
-        participation=pa, criterion=rnd.criteria_set.criteria.get(code="1.1.1"), value=1, user=tree.dept_officer
+        participation=pa,
+        criterion=rnd.criteria_set.criteria.get(code="1.1.1"),
+        value=1,
+        user=tree.dept_officer,
     )
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 2048, content_type="application/pdf")
     with pytest.raises(EvidenceRejected, match="quá lớn"):
@@ -189,21 +204,29 @@ def test_oversized_evidence_is_refused(setup, settings) -> None:
     ],
 )
 def test_disguised_evidence_is_refused(setup, name, content, content_type) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, _assessor, _officer_b, pa, _pb = setup
     answer = services.answer_save(
-        participation=pa, criterion=rnd.criteria_set.criteria.get(code="1.1.1"), value=1, user=tree.dept_officer
+        participation=pa,
+        criterion=rnd.criteria_set.criteria.get(code="1.1.1"),
+        value=1,
+        user=tree.dept_officer,
     )
     with pytest.raises(EvidenceRejected):
         services.evidence_add_file(
-            answer=answer, upload=SimpleUploadedFile(name, content, content_type=content_type), user=tree.dept_officer
+            answer=answer,
+            upload=SimpleUploadedFile(name, content, content_type=content_type),
+            user=tree.dept_officer,
         )
     assert not Evidence.objects.exists()
 
 
 def test_real_pdf_and_link_evidence_are_accepted(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, _assessor, _officer_b, pa, _pb = setup
     answer = services.answer_save(
-        participation=pa, criterion=rnd.criteria_set.criteria.get(code="1.1.1"), value=1, user=tree.dept_officer
+        participation=pa,
+        criterion=rnd.criteria_set.criteria.get(code="1.1.1"),
+        value=1,
+        user=tree.dept_officer,
     )
     ev = services.evidence_add_file(
         answer=answer,
@@ -211,20 +234,24 @@ def test_real_pdf_and_link_evidence_are_accepted(setup) -> None:
         user=tree.dept_officer,
     )
     assert ev.content_type == "application/pdf" and len(ev.sha256) == 64
-    link = services.evidence_add_link(answer=answer, url="https://example.gov.vn/qd", user=tree.dept_officer)
+    link = services.evidence_add_link(
+        answer=answer, url="https://example.gov.vn/qd", user=tree.dept_officer
+    )
     assert link.kind == Evidence.Kind.LINK
     with pytest.raises(services.AssessmentError):
         services.evidence_add_link(answer=answer, url="javascript:alert(1)", user=tree.dept_officer)
 
 
 def test_published_round_is_immutable(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, assessor, _officer_b, pa, _pb = setup
     _submit_and_accept(pa, tree.dept_officer, assessor)
     with time_machine.travel(rnd.deadline + dt.timedelta(days=1)):
         services.round_publish(round=rnd, user=assessor)
         answer = pa.answers.first()
         with pytest.raises(services.AssessmentError, match="đã công bố"):
-            services.answer_review(answer=answer, user=assessor, action="adjust", adjusted_value=0, reason="Sửa")
+            services.answer_review(
+                answer=answer, user=assessor, action="adjust", adjusted_value=0, reason="Sửa"
+            )
         with pytest.raises(ValidationError):
             answer.value = Decimal(0)
             answer.save()
@@ -238,15 +265,23 @@ def test_published_round_is_immutable(setup) -> None:
 
 
 def test_revision_is_audited_and_keeps_the_first_publication(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, assessor, _officer_b, pa, _pb = setup
     _submit_and_accept(pa, tree.dept_officer, assessor)
     with time_machine.travel(rnd.deadline + dt.timedelta(days=1)):
         services.round_publish(round=rnd, user=assessor)
         with pytest.raises(services.AssessmentError, match="lý do"):
             services.round_revision_open(round=rnd, user=assessor, reason="sửa")
-        services.round_revision_open(round=rnd, user=assessor, reason="Khiếu nại của Sở Tư pháp về tiêu chí 2.2")
+        services.round_revision_open(
+            round=rnd, user=assessor, reason="Khiếu nại của Sở Tư pháp về tiêu chí 2.2"
+        )
         answer = pa.answers.get(criterion__code="2.2")
-        services.answer_review(answer=answer, user=assessor, action="adjust", adjusted_value="20", reason="Khiếu nại được chấp nhận")
+        services.answer_review(
+            answer=answer,
+            user=assessor,
+            action="adjust",
+            adjusted_value="20",
+            reason="Khiếu nại được chấp nhận",
+        )
         services.round_publish(round=rnd, user=assessor)
     rnd.refresh_from_db()
     assert rnd.revision == 2 and rnd.status == Round.Status.PUBLISHED
@@ -260,7 +295,7 @@ def test_revision_is_audited_and_keeps_the_first_publication(setup) -> None:
 
 
 def test_publish_waits_for_reviews_and_for_the_deadline(setup) -> None:
-    tree, rnd, assessor, officer_b, pa, pb = setup
+    tree, rnd, assessor, _officer_b, pa, _pb = setup
     fill(pa, tree.dept_officer, FULL_ANSWERS)
     services.participation_submit(participation=pa, user=tree.dept_officer)
     with pytest.raises(services.AssessmentError, match="Chưa thẩm định xong"):
@@ -283,7 +318,9 @@ def test_rank_change_against_last_year(agency_tree) -> None:
     for year, a_value in ((2024, "25"), (2025, "0")):
         cs = make_set(code=f"bo-{year}", year=year)
         with time_machine.travel(past - dt.timedelta(days=60)):
-            rnd = make_round(cs, [tree.dept_a, tree.dept_b], code=f"dot-{year}", year=year, deadline=past)
+            rnd = make_round(
+                cs, [tree.dept_a, tree.dept_b], code=f"dot-{year}", year=year, deadline=past
+            )
             pa = rnd.participations.get(agency=tree.dept_a)
             pb = rnd.participations.get(agency=tree.dept_b)
             _submit_and_accept(pa, tree.dept_officer, assessor, {**FULL_ANSWERS, "2.2": a_value})
@@ -295,7 +332,10 @@ def test_rank_change_against_last_year(agency_tree) -> None:
     assert (a.rank, a.previous_rank, a.rank_change) == (2, 1, -1)
     assert (b.rank, b.previous_rank, b.rank_change) == (1, 2, 1)
     card = selectors.scorecard(rnd, tree.dept_a)
-    assert card is not None and [h[1] for h in card.history] == [FULL_TOTAL - Decimal("12.35") + 25, FULL_TOTAL - Decimal("12.35")]
+    assert card is not None and [h[1] for h in card.history] == [
+        FULL_TOTAL - Decimal("12.35") + 25,
+        FULL_TOTAL - Decimal("12.35"),
+    ]
     assert card.gaps[0].criterion.code == "2.2"
 
 
@@ -316,7 +356,9 @@ def test_commune_recognition_needs_the_threshold_and_every_mandatory_criterion(a
         pa = rnd.participations.get(agency=tree.commune_a)
         pb = rnd.participations.get(agency=tree.commune_b)
         _submit_and_accept(pa, tree.officer_a, assessor)  # 64.85 and 1.1.1 = yes
-        _submit_and_accept(pb, tree.officer_b, assessor, {**FULL_ANSWERS, "1.1.1": 0, "2.2": "25"})  # 67.50, 1.1.1 = no
+        _submit_and_accept(
+            pb, tree.officer_b, assessor, {**FULL_ANSWERS, "1.1.1": 0, "2.2": "25"}
+        )  # 67.50, 1.1.1 = no
     services.round_publish(round=rnd, user=assessor)
     recognised = selectors.recognitions(rnd)
     assert [r.agency for r, _date in recognised] == [tree.commune_a]

@@ -45,7 +45,9 @@ def test_ratio_is_proportional_and_capped_at_the_target() -> None:
 def test_ratio_rounds_to_the_hundredth_half_up() -> None:
     # 10 * 1/3 = 3.333… → 3.33 ; 35 * 97.61/100 = 34.1635 → 34.16 ; 0.125 → 0.13
     assert leaf_score(Rule("ratio", Decimal(10), target=Decimal(3)), Decimal(1)) == Decimal("3.33")
-    assert leaf_score(Rule("ratio", Decimal(35), target=Decimal(100)), Decimal("97.61")) == Decimal("34.16")
+    assert leaf_score(Rule("ratio", Decimal(35), target=Decimal(100)), Decimal("97.61")) == Decimal(
+        "34.16"
+    )
     assert leaf_score(Rule("ratio", Decimal(1), target=Decimal(8)), Decimal(1)) == Decimal("0.13")
     assert quantize(Decimal("2.675")) == Decimal("2.68")  # Decimal, not binary float
 
@@ -63,7 +65,11 @@ def test_bands_take_the_highest_band_reached_even_when_points_decrease() -> None
     rule = Rule(
         "bands",
         Decimal(25),
-        bands=[{"min": "0", "points": "25"}, {"min": "1", "points": "15"}, {"min": "3", "points": "0"}],
+        bands=[
+            {"min": "0", "points": "25"},
+            {"min": "1", "points": "15"},
+            {"min": "3", "points": "0"},
+        ],
     )
     assert leaf_score(rule, Decimal(0)) == Decimal("25.00")
     assert leaf_score(rule, Decimal(2)) == Decimal("15.00")
@@ -102,7 +108,12 @@ def test_vietnamese_decimal_comma_is_understood() -> None:
 
 
 def test_ties_share_a_rank_and_the_next_rank_is_skipped() -> None:
-    items = [("Huyện B", Decimal("800.00")), ("Huyện A", Decimal("800.00")), ("Huyện C", Decimal("900.10")), ("Huyện D", Decimal("700"))]
+    items = [
+        ("Huyện B", Decimal("800.00")),
+        ("Huyện A", Decimal("800.00")),
+        ("Huyện C", Decimal("900.10")),
+        ("Huyện D", Decimal("700")),
+    ]
     ranked = rank(items, value=lambda it: it[1], name=lambda it: it[0])
     assert [(it[0], r) for it, r in ranked] == [
         ("Huyện C", 1),

@@ -67,14 +67,22 @@ def test_xlsx_round_trip_is_lossless() -> None:
         (lambda d: d["criteria"][0].update(max_points="70"), "khác tổng điểm các tiêu chí con"),
         (lambda d: d.update(max_points="90"), "khác tổng điểm các trụ cột"),
         (lambda d: d["criteria"][1]["children"][0].update(code="1.2"), "mã bị trùng"),
-        (lambda d: d["criteria"][1]["children"][1].update(method="guess"), "cách chấm “guess” không hợp lệ"),
+        (
+            lambda d: d["criteria"][1]["children"][1].update(method="guess"),
+            "cách chấm “guess” không hợp lệ",
+        ),
         (lambda d: d["criteria"][1]["children"][1].update(method="ratio"), "cần chỉ tiêu"),
-        (lambda d: d["criteria"][1]["children"][0]["bands"].append({"min": "9", "points": "99"}), "vượt quá điểm tối đa"),
+        (
+            lambda d: d["criteria"][1]["children"][0]["bands"].append({"min": "9", "points": "99"}),
+            "vượt quá điểm tối đa",
+        ),
         (lambda d: d["criteria"][1]["children"][1].update(max_points="-25"), "phải lớn hơn 0"),
         (lambda d: d.update(subject_type="tinh"), "Đối tượng"),
         (
             lambda d: d["criteria"][0]["children"][0]["children"][0].update(
-                method="", max_points="10", children=[{"code": "x", "name": "Quá sâu", "max_points": "10", "method": "yes_no"}]
+                method="",
+                max_points="10",
+                children=[{"code": "x", "name": "Quá sâu", "max_points": "10", "method": "yes_no"}],
             ),
             "tối đa 3 cấp",
         ),

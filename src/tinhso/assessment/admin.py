@@ -27,7 +27,19 @@ from tinhso.assessment.models import (
 class CriterionInline(admin.TabularInline):
     model = Criterion
     extra = 0
-    fields = ("code", "name", "parent", "max_points", "method", "target", "scale_levels", "bands", "evidence", "pass_min_points", "provider")
+    fields = (
+        "code",
+        "name",
+        "parent",
+        "max_points",
+        "method",
+        "target",
+        "scale_levels",
+        "bands",
+        "evidence",
+        "pass_min_points",
+        "provider",
+    )
     show_change_link = True
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -70,7 +82,15 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "year", "criteria_set", "status", "deadline", "revision")
     list_filter = ("status", "year")
     search_fields = ("code", "name")
-    readonly_fields = ("criteria_set", "status", "revision", "published_at", "opened_at", "opened_by", "revision_reason")
+    readonly_fields = (
+        "criteria_set",
+        "status",
+        "revision",
+        "published_at",
+        "opened_at",
+        "opened_by",
+        "revision_reason",
+    )
 
 
 @admin.register(Participation)
@@ -82,7 +102,14 @@ class ParticipationAdmin(ReadOnlyAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(ReadOnlyAdmin):
-    list_display = ("participation", "criterion", "value", "declared_score", "review_status", "final_score")
+    list_display = (
+        "participation",
+        "criterion",
+        "value",
+        "declared_score",
+        "review_status",
+        "final_score",
+    )
     list_filter = ("review_status", "participation__round")
 
 

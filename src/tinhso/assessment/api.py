@@ -139,9 +139,7 @@ class RoundFilter(Schema):
     subject_type: str | None = Field(None, pattern="^(department|district|commune)$")
 
 
-@router.get(
-    "/rounds", response=list[RoundOut], summary="Đợt đánh giá"
-)
+@router.get("/rounds", response=list[RoundOut], summary="Đợt đánh giá")
 def rounds(request: HttpRequest, filters: Query[RoundFilter]) -> Any:
     request_user_from_token(request)
     qs = selectors.rounds_visible(request.user)
@@ -152,9 +150,7 @@ def rounds(request: HttpRequest, filters: Query[RoundFilter]) -> Any:
     return [_round_out(r) for r in qs]
 
 
-@router.get(
-    "/rounds/{round_id}", response=RoundOut, summary="Một đợt"
-)
+@router.get("/rounds/{round_id}", response=RoundOut, summary="Một đợt")
 def round_detail(request: HttpRequest, round_id: int) -> Any:
     return _round_out(_visible_round(request, round_id))
 

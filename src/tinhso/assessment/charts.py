@@ -91,11 +91,15 @@ def radar_chart(
             f'fill="#1f1f1f">{escape(label[:28])}</text>'
         )
     if compare:
-        poly = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, float(v)) for i, v in enumerate(compare)))
+        poly = " ".join(
+            f"{x:.1f},{y:.1f}" for x, y in (point(i, float(v)) for i, v in enumerate(compare))
+        )
         parts.append(
             f'<polygon points="{poly}" fill="none" stroke="{MUTED}" stroke-dasharray="4 3"/>'
         )
-    poly = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, float(v)) for i, (_l, v) in enumerate(axes)))
+    poly = " ".join(
+        f"{x:.1f},{y:.1f}" for x, y in (point(i, float(v)) for i, (_l, v) in enumerate(axes))
+    )
     parts.append(
         f'<polygon points="{poly}" fill="{BRAND}" fill-opacity="0.25" stroke="{BRAND}" stroke-width="2"/>'
     )

@@ -7,7 +7,6 @@ Scores are never typed: a leaf's score is computed from its answer by
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -93,7 +92,10 @@ class Criterion(models.Model):
     """
 
     criteria_set = models.ForeignKey(
-        CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE, related_name="criteria"
+        CriteriaSet,
+        verbose_name=_("bộ tiêu chí"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
     )
     parent = models.ForeignKey(
         "self",
@@ -221,7 +223,10 @@ class Participation(models.Model):
         REVIEWED = "reviewed", _("Đã thẩm định")
 
     round = models.ForeignKey(
-        Round, verbose_name=_("đợt đánh giá"), on_delete=models.CASCADE, related_name="participations"
+        Round,
+        verbose_name=_("đợt đánh giá"),
+        on_delete=models.CASCADE,
+        related_name="participations",
     )
     agency = models.ForeignKey(
         Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
@@ -258,13 +263,18 @@ class Answer(models.Model):
         CLARIFICATION = "clarification", _("Yêu cầu giải trình")
 
     participation = models.ForeignKey(
-        Participation, verbose_name=_("đơn vị tham gia"), on_delete=models.CASCADE, related_name="answers"
+        Participation,
+        verbose_name=_("đơn vị tham gia"),
+        on_delete=models.CASCADE,
+        related_name="answers",
     )
     criterion = models.ForeignKey(
         Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="answers"
     )
     # Declared by the subject (which one is used depends on the criterion's method).
-    value = models.DecimalField(_("giá trị kê khai"), max_digits=18, decimal_places=4, null=True, blank=True)
+    value = models.DecimalField(
+        _("giá trị kê khai"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
     note = models.TextField(_("thuyết minh"), blank=True)
     declared_score = models.DecimalField(
         _("điểm tự đánh giá"), max_digits=8, decimal_places=2, null=True, blank=True, editable=False
@@ -295,7 +305,12 @@ class Answer(models.Model):
     )
     reviewed_at = models.DateTimeField(_("thẩm định lúc"), null=True, blank=True)
     final_score = models.DecimalField(
-        _("điểm sau thẩm định"), max_digits=8, decimal_places=2, null=True, blank=True, editable=False
+        _("điểm sau thẩm định"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
     )
 
     class Meta:
@@ -311,10 +326,6 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.participation.agency} — {self.criterion.code}"
 
-    @property
-    def is_answered(self) -> bool:
-        return self.value is not None
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Defence in depth: services refuse first, with a clear message.
         status = (
@@ -325,6 +336,10 @@ class Answer(models.Model):
         if status == Round.Status.PUBLISHED:
             raise ValidationError(_("Đợt đánh giá đã công bố, không được sửa."))
         super().save(*args, **kwargs)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.value is not None
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -391,7 +406,9 @@ class Publication(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise ValidationError(_("Kết quả đã công bố không được sửa; hãy mở một lần điều chỉnh."))
+            raise ValidationError(
+                _("Kết quả đã công bố không được sửa; hãy mở một lần điều chỉnh.")
+            )
         super().save(*args, **kwargs)
 
 
@@ -401,7 +418,9 @@ class Result(models.Model):
     publication = models.ForeignKey(
         Publication, verbose_name=_("lần công bố"), on_delete=models.CASCADE, related_name="results"
     )
-    agency = models.ForeignKey(Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
     total = models.DecimalField(_("tổng điểm"), max_digits=8, decimal_places=2)
     rank = models.PositiveIntegerField(_("xếp hạng"))
     pillar_scores = models.JSONField(_("điểm theo trụ cột"), default=dict)
@@ -424,11 +443,9 @@ class Result(models.Model):
     def __str__(self) -> str:
         return f"{self.agency}: {self.total}"
 
-    @property
-    def total_decimal(self) -> Decimal:
-        return Decimal(self.total)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise ValidationError(_("Kết quả đã công bố không được sửa; hãy mở một lần điều chỉnh."))
+            raise ValidationError(
+                _("Kết quả đã công bố không được sửa; hãy mở một lần điều chỉnh.")
+            )
         super().save(*args, **kwargs)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,14 +59,18 @@ def _styles():  # type: ignore[no-untyped-def]
 
     base = getSampleStyleSheet()
     return {
-        "title": ParagraphStyle("t", parent=base["Title"], fontName=FONT_BOLD, fontSize=15, leading=19),
+        "title": ParagraphStyle(
+            "t", parent=base["Title"], fontName=FONT_BOLD, fontSize=15, leading=19
+        ),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=FONT_BOLD, fontSize=12),
         "body": ParagraphStyle("b", parent=base["BodyText"], fontName=FONT, fontSize=9, leading=12),
-        "small": ParagraphStyle("s", parent=base["BodyText"], fontName=FONT, fontSize=7.5, leading=10),
+        "small": ParagraphStyle(
+            "s", parent=base["BodyText"], fontName=FONT, fontSize=7.5, leading=10
+        ),
     }
 
 
-def _table(data: list[list[str]], widths: list[float] | None = None):  # type: ignore[no-untyped-def]
+def _table(data: list[list[Any]], widths: Sequence[float] | None = None):  # type: ignore[no-untyped-def]
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
@@ -173,12 +179,22 @@ def scorecard_pdf(card: Scorecard) -> bytes:
     data: list[list] = [[_("Mã"), _("Tiêu chí"), _("Điểm tối đa"), _("Điểm")]]  # type: ignore[type-arg]
     for line in card.pillars:
         data.append(
-            [line.criterion.code, Paragraph(f"<b>{line.criterion.name}</b>", st["small"]), fmt(line.criterion.max_points), fmt(line.score)]
+            [
+                line.criterion.code,
+                Paragraph(f"<b>{line.criterion.name}</b>", st["small"]),
+                fmt(line.criterion.max_points),
+                fmt(line.score),
+            ]
         )
         for ind in card.indicators:
             if ind.criterion.parent_id == line.criterion.pk:
                 data.append(
-                    [ind.criterion.code, Paragraph(ind.criterion.name, st["small"]), fmt(ind.criterion.max_points), fmt(ind.score)]
+                    [
+                        ind.criterion.code,
+                        Paragraph(ind.criterion.name, st["small"]),
+                        fmt(ind.criterion.max_points),
+                        fmt(ind.score),
+                    ]
                 )
     data.append(["", _("Tổng"), fmt(card.max_points), fmt(card.total)])
     story.append(_table(data, [40, 470, 80, 80]))

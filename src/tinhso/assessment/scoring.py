@@ -93,16 +93,16 @@ def leaf_score(rule: LeafRule, value: Decimal | None) -> Decimal:
     elif method == "ratio":
         target = Decimal(rule.target or 0)
         if target <= 0:
-            raise ScoringError(_("Tiêu chí %(code)s chưa có chỉ tiêu hợp lệ.") % {"code": rule.code})
+            raise ScoringError(
+                _("Tiêu chí %(code)s chưa có chỉ tiêu hợp lệ.") % {"code": rule.code}
+            )
         raw = max_points * min(value / target, Decimal(1))
     elif method == "scale":
         levels = int(rule.scale_levels or 0)
         if levels <= 0:
             raise ScoringError(_("Tiêu chí %(code)s chưa có số mức thang.") % {"code": rule.code})
         if value != value.to_integral_value() or value > levels:
-            raise ScoringError(
-                _("Mức phải là số nguyên từ 0 đến %(levels)s.") % {"levels": levels}
-            )
+            raise ScoringError(_("Mức phải là số nguyên từ 0 đến %(levels)s.") % {"levels": levels})
         raw = max_points * value / Decimal(levels)
     elif method == "bands":
         raw = ZERO
@@ -160,6 +160,4 @@ def rank(
 
 def rank_map(values: Mapping[Any, Decimal], names: Mapping[Any, str]) -> dict[Any, int]:
     keys = list(values)
-    return {
-        k: r for k, r in rank(keys, value=lambda k: values[k], name=lambda k: names.get(k, ""))
-    }
+    return {k: r for k, r in rank(keys, value=lambda k: values[k], name=lambda k: names.get(k, ""))}

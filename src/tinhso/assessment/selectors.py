@@ -100,7 +100,9 @@ def compute_round(rnd: Round, *, final: bool) -> list[SubjectScore]:
             met = []
             all_met = True
             for leaf in leaves:
-                threshold = leaf.pass_min_points if leaf.pass_min_points is not None else leaf.max_points
+                threshold = (
+                    leaf.pass_min_points if leaf.pass_min_points is not None else leaf.max_points
+                )
                 if node_scores[leaf.code] >= threshold:
                     met.append(leaf.code)
                 elif leaf.pass_min_points is not None:
@@ -132,9 +134,7 @@ def rounds_visible(user: AnyUser) -> QuerySet[Round]:
     if permissions.can_manage(user):
         return qs
     agencies = permissions.self_assess_agencies(user)
-    return qs.filter(
-        Q(revision__gt=0) | Q(participations__agency__in=agencies)
-    ).distinct()
+    return qs.filter(Q(revision__gt=0) | Q(participations__agency__in=agencies)).distinct()
 
 
 def latest_publication(rnd: Round) -> Publication | None:
@@ -308,7 +308,10 @@ def scorecard(rnd: Round, agency: Agency, *, gaps: int = 5) -> Scorecard | None:
         total = s.total
         rank = s.rank
         subjects = len(computed)
-    lines = {n.code: NodeLine(n, scores.get(n.code, ZERO), n.max_points - scores.get(n.code, ZERO)) for n in nodes}
+    lines = {
+        n.code: NodeLine(n, scores.get(n.code, ZERO), n.max_points - scores.get(n.code, ZERO))
+        for n in nodes
+    }
     pillars = [lines[n.code] for n in nodes if n.depth == 0]
     indicators = [lines[n.code] for n in nodes if n.depth == 1]
     by_loss = sorted(indicators, key=lambda li: (-li.lost, li.criterion.position))
@@ -345,9 +348,9 @@ def participation_answers(participation: Participation) -> list[tuple[Criterion,
     nodes = criteria_tree(participation.round.criteria_set)
     answers = {
         a.criterion_id: a
-        for a in participation.answers.select_related("reviewed_by", "answered_by").prefetch_related(
-            "evidence"
-        )
+        for a in participation.answers.select_related(
+            "reviewed_by", "answered_by"
+        ).prefetch_related("evidence")
     }
     return [(n, answers.get(n.pk)) for n in nodes]
 

@@ -264,11 +264,17 @@ def answer_save(
             _("Đã quá hạn tự đánh giá (%(deadline)s), không nhận thêm nội dung.")
             % {"deadline": timezone.localtime(rnd.deadline).strftime("%H:%M %d/%m/%Y")}
         )
-    if participation.status in (
-        Participation.Status.SUBMITTED,
-        Participation.Status.REVIEWED,
-    ) and not clarifying:
-        raise AssessmentError(_("Đơn vị đã nộp tự đánh giá; chỉ sửa được khi có yêu cầu giải trình."))
+    if (
+        participation.status
+        in (
+            Participation.Status.SUBMITTED,
+            Participation.Status.REVIEWED,
+        )
+        and not clarifying
+    ):
+        raise AssessmentError(
+            _("Đơn vị đã nộp tự đánh giá; chỉ sửa được khi có yêu cầu giải trình.")
+        )
     parsed = _answer_value(criterion, value)
     try:
         declared = scoring.leaf_score(criterion, parsed) if parsed is not None else None
@@ -285,9 +291,12 @@ def answer_save(
         answer.review_status = Answer.ReviewStatus.PENDING
         answer.final_score = None
     answer.save()
-    if clarifying and not participation.answers.filter(
-        review_status=Answer.ReviewStatus.CLARIFICATION
-    ).exists():
+    if (
+        clarifying
+        and not participation.answers.filter(
+            review_status=Answer.ReviewStatus.CLARIFICATION
+        ).exists()
+    ):
         participation.status = Participation.Status.SUBMITTED
         participation.save(update_fields=["status"])
     return answer
@@ -306,12 +315,19 @@ def _answer_for_evidence(answer: Answer, user: User, now: dt.datetime) -> None:
         in (Participation.Status.SUBMITTED, Participation.Status.REVIEWED)
         and not clarifying
     ):
-        raise AssessmentError(_("Đơn vị đã nộp tự đánh giá; chỉ sửa được khi có yêu cầu giải trình."))
+        raise AssessmentError(
+            _("Đơn vị đã nộp tự đánh giá; chỉ sửa được khi có yêu cầu giải trình.")
+        )
 
 
 @transaction.atomic
 def evidence_add_file(
-    *, answer: Answer, upload: UploadedFile, title: str = "", user: User, now: dt.datetime | None = None
+    *,
+    answer: Answer,
+    upload: UploadedFile,
+    title: str = "",
+    user: User,
+    now: dt.datetime | None = None,
 ) -> Evidence:
     now = now or timezone.now()
     _answer_for_evidence(answer, user, now)
@@ -350,6 +366,29 @@ def evidence_add_link(
         uploaded_by=user,
         uploaded_at=now,
     )
+
+
+@transaction.atomic
+def answer_save_with_evidence(
+    *,
+    participation: Participation,
+    criterion: Criterion,
+    value: Any,
+    note: str = "",
+    upload: UploadedFile | None = None,
+    url: str = "",
+    user: User,
+) -> Answer:
+    """The self-assessment form: the value and its evidence are stored together or not at
+    all (a refused file leaves the previous answer unchanged)."""
+    answer = answer_save(
+        participation=participation, criterion=criterion, value=value, note=note, user=user
+    )
+    if upload is not None:
+        evidence_add_file(answer=answer, upload=upload, user=user)
+    if url.strip():
+        evidence_add_link(answer=answer, url=url, user=user)
+    return answer
 
 
 def _evidence_ok(answer: Answer) -> bool:
@@ -594,7 +633,11 @@ def round_refresh_computed(*, round: Round, now: dt.datetime | None = None) -> i
     for participation in rnd.participations.select_related("agency"):
         for criterion in leaves:
             provider = get_provider(criterion.provider)
-            result = provider.compute(agency=participation.agency, start=start, end=end) if provider else None
+            result = (
+                provider.compute(agency=participation.agency, start=start, end=end)
+                if provider
+                else None
+            )
             answer, _created = Answer.objects.get_or_create(
                 participation=participation, criterion=criterion
             )

@@ -16,7 +16,11 @@ urlpatterns = [
     path("dot/<slug:code>/xep-hang.<str:fmt>", views.ranking_export, name="ranking_export"),
     path("dot/<slug:code>/cong-nhan/", views.recognitions, name="recognitions"),
     path("dot/<slug:code>/don-vi/<str:agency_code>/", views.scorecard, name="scorecard"),
-    path("dot/<slug:code>/don-vi/<str:agency_code>/phieu.pdf", views.scorecard_pdf, name="scorecard_pdf"),
+    path(
+        "dot/<slug:code>/don-vi/<str:agency_code>/phieu.pdf",
+        views.scorecard_pdf,
+        name="scorecard_pdf",
+    ),
     path("dot/<slug:code>/tu-danh-gia/<str:agency_code>/", views.self_assess, name="self_assess"),
     path("dot/<slug:code>/tham-dinh/<str:agency_code>/", views.review, name="review"),
     path("minh-chung/<int:pk>/", views.evidence_download, name="evidence"),

@@ -33,8 +33,14 @@ from tinhso.assessment.transfer import (
     parse_json,
     parse_xlsx,
 )
-from tinhso.core.models import Agency
+from tinhso.core.models import Agency, User
 from tinhso.core.services import DomainError
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (views using this are behind ``login_required``)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _round(code: str) -> Round:
@@ -100,14 +106,18 @@ def set_import(request: HttpRequest) -> HttpResponse:
                 name = (upload.name or "").lower()
                 spec = parse_xlsx(raw) if name.endswith(".xlsx") else parse_json(raw)
                 criteria_set = services.criteria_set_import(
-                    spec=spec, user=request.user, replace=bool(request.POST.get("replace"))  # type: ignore[arg-type]
+                    spec=spec,
+                    user=_user(request),
+                    replace=bool(request.POST.get("replace")),
                 )
             except CriteriaImportError as exc:
                 errors = exc.errors
             except DomainError as exc:
                 errors = [exc.message]
             else:
-                messages.success(request, _("Đã nhập bộ tiêu chí “%(n)s”.") % {"n": criteria_set.name})
+                messages.success(
+                    request, _("Đã nhập bộ tiêu chí “%(n)s”.") % {"n": criteria_set.name}
+                )
                 return redirect("assessment:set", code=criteria_set.code)
     return render(
         request, "assessment/set_import.html", {"errors": errors}, status=400 if errors else 200
@@ -146,7 +156,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                     year=criteria_set.year,
                     deadline=deadline,
                     agencies=agencies,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=_user(request),
                 )
             except DomainError as exc:
                 errors.append(exc.message)
@@ -177,7 +187,9 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_manage": can_manage,
             "mine": mine,
             "publications": rnd.publications.order_by("-revision"),
-            "provisional": selectors.compute_round(rnd, final=False) if can_manage and not rnd.is_published else [],
+            "provisional": selectors.compute_round(rnd, final=False)
+            if can_manage and not rnd.is_published
+            else [],
         },
     )
 
@@ -189,18 +201,24 @@ def round_action(request: HttpRequest, code: str) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "publish":
-            services.round_publish(round=rnd, user=request.user)  # type: ignore[arg-type]
+            services.round_publish(round=rnd, user=_user(request))
             messages.success(request, _("Đã công bố kết quả."))
         elif action == "revise":
             services.round_revision_open(
-                round=rnd, user=request.user, reason=request.POST.get("reason", "")  # type: ignore[arg-type]
+                round=rnd,
+                user=_user(request),
+                reason=request.POST.get("reason", ""),
             )
-            messages.success(request, _("Đã mở điều chỉnh; kết quả đã công bố giữ nguyên đến lần công bố sau."))
+            messages.success(
+                request, _("Đã mở điều chỉnh; kết quả đã công bố giữ nguyên đến lần công bố sau.")
+            )
         elif action == "refresh":
             if not permissions.can_manage(request.user):
                 raise PermissionDenied
             n = services.round_refresh_computed(round=rnd)
-            messages.success(request, _("Đã cập nhật %(n)s giá trị từ dữ liệu nền tảng.") % {"n": n})
+            messages.success(
+                request, _("Đã cập nhật %(n)s giá trị từ dữ liệu nền tảng.") % {"n": n}
+            )
         else:
             raise Http404
     except DomainError as exc:
@@ -336,21 +354,15 @@ def self_assess(request: HttpRequest, code: str, agency_code: str) -> HttpRespon
                 criterion = get_object_or_404(
                     rnd.criteria_set.criteria, pk=request.POST.get("criterion") or 0, is_leaf=True
                 )
-                answer = services.answer_save(
+                services.answer_save_with_evidence(
                     participation=participation,
                     criterion=criterion,
                     value=request.POST.get("value", ""),
                     note=request.POST.get("note", ""),
-                    user=request.user,  # type: ignore[arg-type]
+                    upload=request.FILES.get("file"),
+                    url=request.POST.get("url", ""),
+                    user=_user(request),
                 )
-                if request.FILES.get("file"):
-                    services.evidence_add_file(
-                        answer=answer, upload=request.FILES["file"], user=request.user  # type: ignore[arg-type]
-                    )
-                if request.POST.get("url", "").strip():
-                    services.evidence_add_link(
-                        answer=answer, url=request.POST["url"], user=request.user  # type: ignore[arg-type]
-                    )
                 messages.success(request, _("Đã lưu tiêu chí %(c)s.") % {"c": criterion.code})
             return redirect(
                 reverse("assessment:self_assess", args=[rnd.code, agency_code])
@@ -368,6 +380,9 @@ def self_assess(request: HttpRequest, code: str, agency_code: str) -> HttpRespon
             "participation": participation,
             "lines": _lines(participation),
             "now": timezone.now(),
+            "editable": participation.status == Participation.Status.DRAFT
+            and rnd.status == Round.Status.OPEN
+            and not rnd.deadline_passed(),
         },
         status=status,
     )
@@ -382,17 +397,25 @@ def review(request: HttpRequest, code: str, agency_code: str) -> HttpResponse:
     own = permissions.works_for(request.user, participation.agency)
     status = 200
     if request.method == "POST":
-        answer = get_object_or_404(Answer, pk=request.POST.get("answer") or 0, participation=participation)
+        answer = get_object_or_404(
+            Answer, pk=request.POST.get("answer") or 0, participation=participation
+        )
         try:
             services.answer_review(
                 answer=answer,
-                user=request.user,  # type: ignore[arg-type]
+                user=_user(request),
                 action=request.POST.get("action", ""),
                 adjusted_value=request.POST.get("adjusted_value"),
                 reason=request.POST.get("reason", ""),
             )
-            messages.success(request, _("Đã ghi kết quả thẩm định tiêu chí %(c)s.") % {"c": answer.criterion.code})
-            return redirect(reverse("assessment:review", args=[rnd.code, agency_code]) + f"#tc-{answer.criterion_id}")
+            messages.success(
+                request,
+                _("Đã ghi kết quả thẩm định tiêu chí %(c)s.") % {"c": answer.criterion.code},
+            )
+            return redirect(
+                reverse("assessment:review", args=[rnd.code, agency_code])
+                + f"#tc-{answer.criterion_id}"
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             status = 403 if isinstance(exc, services.AssessmentPermissionDenied) else 400
@@ -413,13 +436,19 @@ def review(request: HttpRequest, code: str, agency_code: str) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(
-        Evidence.objects.select_related("answer__participation__agency"), pk=pk, kind=Evidence.Kind.FILE
+        Evidence.objects.select_related("answer__participation__agency"),
+        pk=pk,
+        kind=Evidence.Kind.FILE,
     )
     agency = evidence.answer.participation.agency
-    if not (permissions.can_manage(request.user) or permissions.can_self_assess(request.user, agency)):
+    if not (
+        permissions.can_manage(request.user) or permissions.can_self_assess(request.user, agency)
+    ):
         raise Http404
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
-    response["Content-Disposition"] = f'attachment; filename="minh-chung-{evidence.pk}.{evidence.file.name.rsplit(".", 1)[-1]}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="minh-chung-{evidence.pk}.{evidence.file.name.rsplit(".", 1)[-1]}"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -201,7 +201,12 @@ def _fill_round(
 
 
 def _open(
-    criteria_set: CriteriaSet, code: str, name: str, year: int, deadline: dt.datetime, agencies: list[Agency]
+    criteria_set: CriteriaSet,
+    code: str,
+    name: str,
+    year: int,
+    deadline: dt.datetime,
+    agencies: list[Agency],
 ) -> Round:
     with audit_suppressed():
         rnd = services.round_open(
@@ -237,10 +242,14 @@ def build_assessment() -> dict[str, Any]:
     reviewer = _reviewer()
     districts = district_agencies()
     departments = list(
-        Agency.objects.filter(level=Agency.Level.DEPARTMENT, parent__code=PROVINCE_AGENCY_CODE).order_by("code")
+        Agency.objects.filter(
+            level=Agency.Level.DEPARTMENT, parent__code=PROVINCE_AGENCY_CODE
+        ).order_by("code")
     )
     communes = list(
-        Agency.objects.filter(level=Agency.Level.COMMUNE, parent__code=PROVINCE_AGENCY_CODE).order_by("code")
+        Agency.objects.filter(
+            level=Agency.Level.COMMUNE, parent__code=PROVINCE_AGENCY_CODE
+        ).order_by("code")
     )
     created: list[str] = []
 
@@ -308,7 +317,9 @@ def build_assessment() -> dict[str, Any]:
 
     code = "dti-so-nganh-2026"
     if not Round.objects.filter(code=code).exists():
-        deadline = timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0) + dt.timedelta(days=45)
+        deadline = timezone.localtime().replace(
+            hour=17, minute=0, second=0, microsecond=0
+        ) + dt.timedelta(days=45)
         with audit_suppressed():
             rnd = services.round_open(
                 criteria_set=sets[("department", 2026)],
@@ -323,9 +334,7 @@ def build_assessment() -> dict[str, Any]:
     return {"rounds_created": created, "rounds": Round.objects.count()}
 
 
-def _fill_commune_round(
-    rnd: Round, passing: set[int], rng: random.Random, reviewer: Any
-) -> None:
+def _fill_commune_round(rnd: Round, passing: set[int], rng: random.Random, reviewer: Any) -> None:
     leaves = list(rnd.criteria_set.criteria.filter(is_leaf=True).order_by("position"))
     pass_min = rnd.criteria_set.pass_min_points or Decimal(0)
     at = rnd.deadline - dt.timedelta(days=5)
@@ -368,4 +377,3 @@ def _fill_commune_round(
     with audit_suppressed():
         Answer.objects.bulk_create(answers)
         rnd.participations.update(status=Participation.Status.REVIEWED, submitted_at=at)
-

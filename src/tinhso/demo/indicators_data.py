@@ -28,7 +28,9 @@ def d(year: int, month: int = 12, day: int = 31) -> dt.date:
 
 # code → [(period_end, value, source, note)]
 DECLARED: dict[str, list[tuple[dt.date, str, str, str]]] = {
-    "accounts": [(d(2024), "85000", SOURCE, "Tài khoản người dân, doanh nghiệp trên Cổng dịch vụ công")],
+    "accounts": [
+        (d(2024), "85000", SOURCE, "Tài khoản người dân, doanh nghiệp trên Cổng dịch vụ công")
+    ],
     "visits": [(d(2024), "27600000", SOURCE, "")],
     "procedures-partial-online": [(d(2024), "890", SOURCE, "Tổng 1.762 dịch vụ công trực tuyến")],
     "procedures-full-online": [(d(2024), "872", SOURCE, "Tổng 1.762 dịch vụ công trực tuyến")],

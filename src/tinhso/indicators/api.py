@@ -8,7 +8,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from tinhso.indicators.models import Indicator, IndicatorValue
-from tinhso.indicators.selectors import IndicatorCard, indicator_card, indicator_cards, indicator_series
+from tinhso.indicators.selectors import (
+    IndicatorCard,
+    indicator_card,
+    indicator_cards,
+    indicator_series,
+)
 
 router = Router(tags=["indicators"])
 

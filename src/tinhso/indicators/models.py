@@ -66,7 +66,7 @@ class IndicatorValue(models.Model):
         DECLARED = "declared", _("Số liệu công bố")
 
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("chỉ số"), on_delete=models.CASCADE, related_name="values"
+        Indicator, verbose_name=_("chỉ số"), on_delete=models.CASCADE, related_name="series_values"
     )
     period_start = models.DateField(_("từ ngày"), null=True, blank=True)
     period_end = models.DateField(_("đến ngày / tính đến"))

@@ -12,7 +12,7 @@ from tinhso.indicators.providers import get_provider
 
 
 def indicator_series(indicator: Indicator) -> QuerySet[IndicatorValue]:
-    return indicator.values.order_by("period_end", "origin")
+    return indicator.series_values.order_by("period_end", "origin")
 
 
 @dataclass
@@ -50,19 +50,27 @@ class IndicatorCard:
         return self.current.value - prev.value
 
 
-def indicator_card(indicator: Indicator) -> IndicatorCard:
-    series = list(indicator_series(indicator))
-    computed = next((v for v in reversed(series) if v.origin == IndicatorValue.Origin.COMPUTED), None)
-    declared = next((v for v in reversed(series) if v.origin == IndicatorValue.Origin.DECLARED), None)
+def _card(indicator: Indicator, series: list[IndicatorValue]) -> IndicatorCard:
+    """Current value: the latest computed one for a computed indicator, else (or when the
+    platform has no data) the latest declared one, with its source."""
+    computed = next(
+        (v for v in reversed(series) if v.origin == IndicatorValue.Origin.COMPUTED), None
+    )
+    declared = next(
+        (v for v in reversed(series) if v.origin == IndicatorValue.Origin.DECLARED), None
+    )
+    current: IndicatorValue | None = declared
     if indicator.kind == Indicator.Kind.COMPUTED and computed is not None:
         current = computed
-    else:
-        current = declared
     reason = ""
     if indicator.kind == Indicator.Kind.COMPUTED and computed is None:
         provider = get_provider(indicator.provider)
         reason = provider.no_data_reason() if provider else ""
     return IndicatorCard(indicator, current, computed, declared, reason, series)
+
+
+def indicator_card(indicator: Indicator) -> IndicatorCard:
+    return _card(indicator, list(indicator_series(indicator)))
 
 
 def indicator_cards(*, public_only: bool = True) -> list[IndicatorCard]:
@@ -72,21 +80,4 @@ def indicator_cards(*, public_only: bool = True) -> list[IndicatorCard]:
     values: dict[int, list[IndicatorValue]] = {}
     for v in IndicatorValue.objects.filter(indicator__in=qs).order_by("period_end", "origin"):
         values.setdefault(v.indicator_id, []).append(v)
-    cards = []
-    for indicator in qs.order_by("position", "code"):
-        series = values.get(indicator.pk, [])
-        computed = next(
-            (v for v in reversed(series) if v.origin == IndicatorValue.Origin.COMPUTED), None
-        )
-        declared = next(
-            (v for v in reversed(series) if v.origin == IndicatorValue.Origin.DECLARED), None
-        )
-        current = (
-            computed if indicator.kind == Indicator.Kind.COMPUTED and computed else declared
-        )
-        reason = ""
-        if indicator.kind == Indicator.Kind.COMPUTED and computed is None:
-            provider = get_provider(indicator.provider)
-            reason = provider.no_data_reason() if provider else ""
-        cards.append(IndicatorCard(indicator, current, computed, declared, reason, series))
-    return cards
+    return [_card(i, values.get(i.pk, [])) for i in qs.order_by("position", "code")]

@@ -4,8 +4,8 @@ publishing every indicator as an open dataset in the catalog."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import datetime as dt
+import hashlib
 import io
 import json
 import logging
@@ -13,9 +13,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import URLValidator
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,7 +109,9 @@ def indicator_value_declare(
 
 
 @transaction.atomic
-def indicator_refresh(*, indicator: Indicator, today: dt.date | None = None) -> IndicatorValue | None:
+def indicator_refresh(
+    *, indicator: Indicator, today: dt.date | None = None
+) -> IndicatorValue | None:
     """Compute the current value of a computed indicator; one computed value per month
     (the latest refresh of the month replaces earlier ones). None = no data."""
     today = today or timezone.localdate()
@@ -184,7 +186,17 @@ def series_csv(indicator: Indicator) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(
-        ["indicator_code", "indicator_name", "unit", "period_start", "period_end", "value", "origin", "source", "source_url"]
+        [
+            "indicator_code",
+            "indicator_name",
+            "unit",
+            "period_start",
+            "period_end",
+            "value",
+            "origin",
+            "source",
+            "source_url",
+        ]
     )
     for v in indicator_series(indicator):
         writer.writerow(
@@ -204,7 +216,11 @@ def series_csv(indicator: Indicator) -> bytes:
 
 
 def _province_agency() -> Agency | None:
-    return Agency.objects.filter(parent__isnull=True, level=Agency.Level.PROVINCE).order_by("code").first()
+    return (
+        Agency.objects.filter(parent__isnull=True, level=Agency.Level.PROVINCE)
+        .order_by("code")
+        .first()
+    )
 
 
 def _catalog_owner() -> tuple[Any, Any]:
@@ -254,7 +270,9 @@ def indicator_publish(*, indicator: Indicator, organization: Any = None, group: 
     with transaction.atomic():
         dataset = Dataset.objects.filter(name=name).first()
         current = (
-            Resource.objects.filter(dataset=dataset, name=f"{name}.csv").first() if dataset else None
+            Resource.objects.filter(dataset=dataset, name=f"{name}.csv").first()
+            if dataset
+            else None
         )
         if dataset is not None and current is not None and digest in (current.hash or ""):
             return dataset  # unchanged series: nothing to republish

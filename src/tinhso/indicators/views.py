@@ -29,7 +29,13 @@ def _chart(card: IndicatorCard, *, width: int = 520, height: int = 200) -> str:
     points = [(_label(v), v.value) for v in card.series if v.origin == origin]
     if len(points) < 2:
         return ""
-    return line_chart(points, title=card.indicator.name_vi, decimals=card.indicator.decimals, width=width, height=height)
+    return line_chart(
+        points,
+        title=card.indicator.name_vi,
+        decimals=card.indicator.decimals,
+        width=width,
+        height=height,
+    )
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -38,7 +44,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     groups = []
     for key, title in GROUPS:
         items = [
-            {"card": c, "chart": _chart(c, width=300, height=120), "name": c.indicator.name_en if english else c.indicator.name_vi}
+            {
+                "card": c,
+                "chart": _chart(c, width=300, height=120),
+                "name": c.indicator.name_en if english else c.indicator.name_vi,
+            }
             for c in cards
             if c.indicator.group == key
         ]

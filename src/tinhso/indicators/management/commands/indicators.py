@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["load", "refresh", "enqueue"])
-        parser.add_argument("--no-publish", action="store_true", help="Không cập nhật bộ dữ liệu mở")
+        parser.add_argument(
+            "--no-publish", action="store_true", help="Không cập nhật bộ dữ liệu mở"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from tinhso.indicators import services
