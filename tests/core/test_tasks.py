@@ -17,9 +17,8 @@ from tinhso.core.tasks import audit_verify_task, ping
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 
 
-# The worker commits and re-opens connections: it needs real transactions.
-# serialized_rollback keeps the data migrations' rows for later tests.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The worker closes and re-opens database connections: it needs real transactions.
+@pytest.mark.django_db(transaction=True)
 def test_ping_runs_through_the_database_worker() -> None:
     result = ping.enqueue("xin chào")
     assert result.status == TaskResultStatus.READY
@@ -29,9 +28,8 @@ def test_ping_runs_through_the_database_worker() -> None:
     assert result.return_value == "xin chào"
 
 
-# The worker commits and re-opens connections: it needs real transactions.
-# serialized_rollback keeps the data migrations' rows for later tests.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The worker closes and re-opens database connections: it needs real transactions.
+@pytest.mark.django_db(transaction=True)
 def test_tinhso_worker_burst_processes_waiting_tasks_and_stops() -> None:
     results = [ping.enqueue(f"việc {i}") for i in range(3)]
     call_command("worker", "--burst")
@@ -41,9 +39,8 @@ def test_tinhso_worker_burst_processes_waiting_tasks_and_stops() -> None:
         assert result.return_value == f"việc {i}"
 
 
-# The worker commits and re-opens connections: it needs real transactions.
-# serialized_rollback keeps the data migrations' rows for later tests.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The worker closes and re-opens database connections: it needs real transactions.
+@pytest.mark.django_db(transaction=True)
 def test_audit_verify_task_reports_a_clean_chain() -> None:
     result = audit_verify_task.enqueue()
     call_command("worker", "--burst")
