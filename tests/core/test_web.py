@@ -255,3 +255,19 @@ def test_form_fields_too_large_to_parse_are_413_not_400(
     assert response.status_code == 413
     assert "Dữ liệu gửi lên quá lớn" in response.content.decode()
     assert not ApiToken.objects.exists()
+
+
+def test_413_page_follows_the_url_language(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MAX_REQUEST_BYTES = 2048
+    body = {"name": "x" * 5000}
+    vietnamese = client.post("/tai-khoan/khoa-api/", body, HTTP_ACCEPT_LANGUAGE="en")
+    assert vietnamese.status_code == 413
+    assert html_lang(vietnamese) == "vi"
+    english = client.post("/en/tai-khoan/khoa-api/", body)
+    assert english.status_code == 413
+    assert html_lang(english) == "en"
+    api = client.post(
+        "/api/v1/me", data="x" * 5000, content_type="text/plain", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert api.status_code == 413
+    assert api["Content-Type"].startswith("application/json")

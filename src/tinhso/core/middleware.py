@@ -43,8 +43,14 @@ class RequestSizeLimitMiddleware:
             length = 0
         limit = settings.MAX_REQUEST_BYTES
         if length > limit:
-            lang = "en" if request.path_info.startswith("/en/") else settings.LANGUAGE_CODE
-            lang = translation.get_language_from_request(request) if lang != "en" else lang
+            if request.path_info.startswith("/api/"):
+                # The API follows Accept-Language (see ApiLanguageMiddleware) …
+                lang = translation.get_language_from_request(request, check_path=False)
+            else:
+                # … pages follow their URL prefix: /en/… is English, the rest Vietnamese.
+                lang = translation.get_language_from_path(request.path_info) or (
+                    settings.LANGUAGE_CODE
+                )
             with translation.override(lang):
                 message = _("Dữ liệu gửi lên quá lớn (%(size)s byte, tối đa %(limit)s byte).") % {
                     "size": length,
