@@ -80,6 +80,29 @@ def test_loading_all_provinces_gives_the_34_current_provinces() -> None:
     assert admin_units_load() == counts
 
 
+def test_every_former_district_is_kept_even_in_merged_provinces() -> None:
+    former = json.loads(
+        (
+            Path(__file__).resolve().parents[2] / "src/tinhso/core/data/former-districts.json"
+        ).read_text(encoding="utf-8")
+    )["districts"]
+    counts = admin_units_load()
+    assert counts["district"] == len(former) == 696
+    districts = AdministrativeUnit.objects.filter(level=Level.DISTRICT)
+    assert districts.count() == 696
+    assert not districts.filter(is_current=True).exists()
+    # Bắc Kạn (06) was merged into Thái Nguyên: its former city is still known.
+    assert districts.filter(code="058", name__iexact="Thành phố Bắc Kạn").exists()
+    # Roots stay the 34 current provinces unless former units are asked for.
+    assert admin_unit_roots() == 34
+
+
+def admin_unit_roots() -> int:
+    from tinhso.core.selectors import admin_unit_list
+
+    return admin_unit_list().count()
+
+
 def test_loading_is_recorded_once_in_the_audit_log() -> None:
     from tinhso.core.models import AuditEntry
 

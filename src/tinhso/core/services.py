@@ -97,6 +97,15 @@ def admin_units_load(*, province_codes: list[str] | None = None) -> dict[str, in
                         province,
                         current=False,
                     )
+        if wanted is None:
+            # Districts of the provinces merged into another in 2025 have no current
+            # province with their old code: keep them for history, without a parent.
+            current_codes = {str(p["code"]).zfill(2) for p in data}
+            for d in former:
+                if d["province_code"] not in current_codes:
+                    upsert(
+                        d["code"], d["name"], d["division_type"], "district", None, current=False
+                    )
     audit_record(action="import", object_type="core.administrativeunit", changes=counts)
     return counts
 
