@@ -5,6 +5,7 @@ ckanext-harvest's CKAN harvester makes (package_search paged by ``start``/``rows
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -12,16 +13,19 @@ from typing import Any
 import ckanapi
 import pytest
 import requests
+from django.apps import apps as django_apps
 
 from tests.catalog.ckan_helpers import Portal, build_portal
 from tests.catalog.factories import DatasetFactory
 
-# serialized_rollback: the flush after each live-server test must not lose the seeded licences.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def portal(agency_tree) -> Portal:  # type: ignore[no-untyped-def]
+    # Transactional tests start from a flushed database: put the licences back the way the
+    # data migration seeds them (serialized_rollback collides with other transactional tests).
+    importlib.import_module("tinhso.catalog.migrations.0004_licences").seed(django_apps, None)
     return build_portal(agency_tree)
 
 
