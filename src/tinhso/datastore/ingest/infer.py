@@ -57,37 +57,58 @@ class ColumnProfile:
     nulls: int = 0
     values: int = 0
     has_time: bool = False
-    has_space: bool = False
-    max_length: int = 0
     # Raw distinct values, until there are more than DISTINCT_CAP (then None).
     distinct: set[str] | None = field(default_factory=set)
 
-    def observe(self, values: Sequence[str]) -> None:
+    def observe(self, values: Sequence[str], *, track_distinct: bool = True) -> None:
         n = len(values)
         empties = values.count("")
         self.nulls += empties
         self.values += n - empties
-        if self.distinct is not None:
+        if self.distinct is not None and track_distinct:
             self.distinct.update(values)
             if len(self.distinct) > DISTINCT_CAP:
                 self.distinct = None
-        if not self.candidates or empties == n:
-            self.max_length = max(self.max_length, max(map(len, values)) if n else 0)
+        if empties == n or not self.candidates:
             return
         joined = "\n".join(values)
-        self.max_length = max(self.max_length, max(map(len, values)))
         if joined.count("\n") != n - 1:  # a value spans lines: text
             self.candidates.clear()
             return
-        for name in list(self.candidates):
-            if LIST_REGEXES[name].fullmatch(joined) is None:
-                self.candidates.discard(name)
-        if not self.has_space and (" " in joined or "\t" in joined):
-            self.has_space = True
-        if not self.has_time and self.candidates & {"date_dmy", "date_ymd", "date_mdy"}:
+        c = self.candidates
+        # The numeric patterns nest (int ⊂ int_gc ⊂ num_dot, int ⊂ int_gd ⊂ num_comma), and a
+        # chunk with a non-empty value that is numeric cannot be dates or booleans: test
+        # the narrowest pattern first and skip what it implies.
+        numeric_matched = False
+        if "int" in c:
+            if LIST_REGEXES["int"].fullmatch(joined):
+                numeric_matched = True
+            else:
+                c.discard("int")
+        if not numeric_matched:
+            for narrow, wide in (("int_gc", "num_dot"), ("int_gd", "num_comma")):
+                if narrow in c:
+                    if LIST_REGEXES[narrow].fullmatch(joined):
+                        numeric_matched = True
+                        continue
+                    c.discard(narrow)
+                if wide in c:
+                    if LIST_REGEXES[wide].fullmatch(joined):
+                        numeric_matched = True
+                    else:
+                        c.discard(wide)
+        if numeric_matched:
+            c.difference_update(NON_NUMERIC)
+        else:
+            for name in NON_NUMERIC & c:
+                if LIST_REGEXES[name].fullmatch(joined) is None:
+                    c.discard(name)
+        if not self.has_time and c & DATE_CANDIDATES:
             self.has_time = _TIME_PART.search(joined) is not None
 
 
+NON_NUMERIC = frozenset({"date_dmy", "date_ymd", "date_mdy", "bool"})
+DATE_CANDIDATES = frozenset({"date_dmy", "date_ymd", "date_mdy"})
 DISTINCT_CAP = 10_000
 
 

@@ -3,6 +3,7 @@ write into a fresh table (pass 2) → build indexes. The caller swaps the table 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ from tinhso.datastore.ingest.readers import Chunk, Reader, open_reader, sniff_fo
 Progress = Callable[[str, int, int], None]  # (phase, rows_read, rows_loaded)
 Log = Callable[[str, str], None]  # (level, message)
 MAX_INDEXES = 16
+# Rows parsed per step: small enough to stay in CPU caches (much faster than 50,000).
+READ_ROWS = 2000
 TYPE_LABELS = {
     "text": "văn bản",
     "int": "số nguyên",
@@ -47,7 +50,7 @@ class LoadResult:
 
 def _fit(chunk: Chunk, width: int, first_line: int) -> Chunk:
     """Pad short rows, drop blank rows, refuse rows with extra non-empty cells."""
-    if all(len(r) == width for r in chunk):
+    if len(set(map(len, chunk))) == 1 and len(chunk[0]) == width:
         return chunk
     out: Chunk = []
     for i, row in enumerate(chunk):
@@ -92,7 +95,20 @@ def _prepare(
     return reader, header, ids, warnings
 
 
-def load_file(
+def load_file(**kwargs: Any) -> LoadResult:
+    """Run the load with the cyclic garbage collector paused: the rows are short-lived
+    lists freed by reference counting, and collecting while millions of them are alive
+    costs more than parsing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_file(**kwargs)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_file(
     *,
     path: Path,
     declared_format: str,
@@ -120,12 +136,14 @@ def load_file(
     progress("analysing", 0, 0)
     profiles = [ColumnProfile() for _ in range(width)]
     rows_read = 0
-    for chunk, line in reader.chunks(skip=header.skip_rows, size=batch):
+    for n, (chunk, line) in enumerate(reader.chunks(skip=header.skip_rows, size=READ_ROWS)):
         chunk = _fit(chunk, width, line)
         if not chunk:
             continue
+        # Distinct counts (an index hint) are sampled after the first chunks.
+        track = n < 20 or n % 5 == 0
         for profile, column in zip(profiles, zip(*chunk, strict=True), strict=True):
-            profile.observe(column)
+            profile.observe(column, track_distinct=track)
         rows_read += len(chunk)
         progress("analysing", rows_read, 0)
     overrides: dict[str, str] = {
@@ -160,8 +178,9 @@ def load_file(
             for ct, s in zip(ctypes, strict, strict=True)
         ]
         loaded = 0
+        pending: list[Any] = []
         try:
-            for chunk, line in reader.chunks(skip=header.skip_rows, size=batch):
+            for chunk, line in reader.chunks(skip=header.skip_rows, size=READ_ROWS):
                 chunk = _fit(chunk, width, line)
                 if not chunk:
                     continue
@@ -199,9 +218,14 @@ def load_file(
                         )
                         ctypes[j] = ColumnType("text")
                         raise _Restart from None
-                writer.write(list(zip(*out, strict=True)))
+                pending.extend(zip(*out, strict=True))
                 loaded += len(chunk)
-                progress("loading", rows_read, loaded)
+                if len(pending) >= batch:
+                    writer.write(pending)
+                    pending = []
+                    progress("loading", rows_read, loaded)
+            if pending:
+                writer.write(pending)
         except _Restart:
             writer.drop()
             continue
@@ -249,12 +273,22 @@ class _Restart(Exception):
     pass
 
 
+INDEX_MAX_DISTINCT = 1000
+
+
 def _choose_indexes(ctypes: list[ColumnType], profiles: list[ColumnProfile]) -> list[int]:
-    """Index typed columns and short categorical text columns, most selective last."""
+    """Index the columns people filter on: dates, and categorical columns (at most
+    INDEX_MAX_DISTINCT distinct short values: province, commune, year, status…).
+    ``_id`` is always the primary key; the rest is read by scanning."""
     chosen = []
     for j, (ct, prof) in enumerate(zip(ctypes, profiles, strict=True)):
         if prof.values == 0:
             continue
-        if ct.type != "text" or (prof.distinct is not None and prof.max_length <= 200):
+        categorical = (
+            prof.distinct is not None
+            and len(prof.distinct) <= INDEX_MAX_DISTINCT
+            and max(map(len, prof.distinct), default=0) <= 200
+        )
+        if ct.type in ("date", "timestamp") or categorical:
             chosen.append(j)
     return chosen[:MAX_INDEXES]
