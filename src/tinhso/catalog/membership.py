@@ -1,8 +1,9 @@
-"""Organization membership (admin / editor / member): who may publish for an organization.
+"""Organization membership (admin / editor / member) as the membership page needs it.
 
-Small services used by the organization's membership page. Each is one transaction, checks
-that the acting user administers the organization, keeps at least one admin, and writes one
-audit entry.
+Thin services over the catalog's ``organization_member_set`` / ``organization_member_remove``
+(which check that the acting user administers the organization): they add what a page
+needs: a user found by username, a Vietnamese field error when there is none, the rule
+that an organization keeps at least one admin, one transaction and one audit entry each.
 """
 
 from __future__ import annotations
@@ -11,26 +12,17 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tinhso.catalog import services
 from tinhso.catalog.models import Organization, OrganizationMember
+from tinhso.catalog.selectors import can_admin_organization
 from tinhso.catalog.services import CatalogPermissionDenied, CatalogValidationError
 from tinhso.core.audit import audit_record, audit_suppressed
-from tinhso.core.models import Membership, Role, User
-from tinhso.core.selectors import agency_ancestors, is_platform_admin
+from tinhso.core.models import User
 
 
 def can_manage_members(user: User | AnonymousUser | None, organization: Organization) -> bool:
     """Organization admins, administrators of the agency (or an agency above it), superusers."""
-    if user is None or not user.is_authenticated:
-        return False
-    if is_platform_admin(user):
-        return True
-    if OrganizationMember.objects.filter(
-        organization=organization, user=user, capacity=OrganizationMember.Capacity.ADMIN
-    ).exists():
-        return True
-    return Membership.objects.filter(
-        user=user, role=Role.ADMINISTRATOR, agency__in=agency_ancestors(organization.agency)
-    ).exists()
+    return can_admin_organization(user, organization)
 
 
 def _check(by: User, organization: Organization) -> None:
@@ -43,7 +35,7 @@ def _check_capacity(capacity: str) -> None:
         raise CatalogValidationError({"capacity": [_("Vai trò không hợp lệ.")]})
 
 
-def _would_leave_no_admin(member: OrganizationMember) -> bool:
+def _is_last_admin(member: OrganizationMember) -> bool:
     if member.capacity != OrganizationMember.Capacity.ADMIN:
         return False
     return (
@@ -85,16 +77,16 @@ def organization_member_add(
                 ]
             }
         )
-    member = (
+    existing = (
         OrganizationMember.objects.select_for_update()
         .filter(organization=organization, user=user)
         .first()
     )
-    if member is not None:
-        return organization_member_change(by=by, member=member, capacity=capacity)
+    if existing is not None:
+        return organization_member_change(by=by, member=existing, capacity=capacity)
     with audit_suppressed():
-        member = OrganizationMember.objects.create(
-            organization=organization, user=user, capacity=capacity
+        member = services.organization_member_set(
+            user=by, organization=organization, member=user, capacity=capacity
         )
     _audit("catalog.member_add", member, by, {"capacity": capacity})
     return member
@@ -109,12 +101,13 @@ def organization_member_change(
     member = OrganizationMember.objects.select_for_update().get(pk=member.pk)
     if member.capacity == capacity:
         return member
-    if _would_leave_no_admin(member):
+    if _is_last_admin(member):
         raise CatalogValidationError({"capacity": [_("Tổ chức phải còn ít nhất một quản trị.")]})
     old = member.capacity
-    member.capacity = capacity
     with audit_suppressed():
-        member.save(update_fields=["capacity"])
+        member = services.organization_member_set(
+            user=by, organization=member.organization, member=member.user, capacity=capacity
+        )
     _audit("catalog.member_change", member, by, {"capacity": f"{old} → {capacity}"})
     return member
 
@@ -123,10 +116,12 @@ def organization_member_change(
 def organization_member_remove(*, by: User, member: OrganizationMember) -> None:
     _check(by, member.organization)
     member = OrganizationMember.objects.select_for_update().get(pk=member.pk)
-    if _would_leave_no_admin(member):
+    if _is_last_admin(member):
         raise CatalogValidationError(
             {"capacity": [_("Không thể xoá quản trị cuối cùng của tổ chức.")]}
         )
     _audit("catalog.member_remove", member, by, {"capacity": member.capacity})
     with audit_suppressed():
-        member.delete()
+        services.organization_member_remove(
+            user=by, organization=member.organization, member=member.user
+        )
