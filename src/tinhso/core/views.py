@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
@@ -33,6 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
             level=AdministrativeUnit.Level.COMMUNE, is_current=True
         ).count(),
     }
+    if apps.is_installed("tinhso.catalog"):
+        from tinhso.catalog.views import home_context
+
+        context.update(home_context(request))
     return render(request, "core/home.html", context)
 
 

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from tinhso.demo.assessment_data import build_assessment
+from tinhso.demo.catalog_data import build_catalog
 from tinhso.demo.core_data import build_core
 from tinhso.demo.indicators_data import build_indicators
 
-BUILDERS: list[tuple[str, Callable[[], Any]]] = [("core", build_core)]
+BUILDERS: list[tuple[str, Callable[[], Any]]] = [("core", build_core), ("catalog", build_catalog)]
 BUILDERS.append(("assessment", build_assessment))
 BUILDERS.append(("indicators", build_indicators))
 
