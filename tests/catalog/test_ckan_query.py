@@ -165,6 +165,16 @@ def test_compile_splits_free_text_from_fielded_terms(portal: Portal) -> None:
     assert compiled.filters is not None
 
 
+def test_compile_q_typed_by_a_person_is_taken_as_words_when_it_does_not_parse(
+    portal: Portal,
+) -> None:
+    assert compile_query('dân số (2024 "').text == 'dân số (2024 "'
+    with pytest.raises(SearchQueryError):
+        compile_query("tags:(a")
+    with pytest.raises(SearchQueryError):
+        compile_query("", "(a")
+
+
 def test_compile_free_text_or_field_is_refused(portal: Portal) -> None:
     with pytest.raises(SearchQueryError):
         compile_query("water OR tags:x")

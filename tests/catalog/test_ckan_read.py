@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -418,6 +419,25 @@ def test_search_malformed_fq_is_400_search_query_error(
     status, body = call(client, "package_search", {"fq": fq})
     assert status == 400
     assert body["error"]["__type"] == "Search Query Error"
+
+
+def test_search_result_dicts_take_a_fixed_number_of_queries(
+    client: Client, portal: Portal, django_assert_max_num_queries: Any
+) -> None:
+    from tests.catalog.factories import ResourceFactory
+
+    for n in range(15):
+        dataset = DatasetFactory(
+            organization=portal.org_b, name=f"them-{n}", title=f"Thêm {n}", tags=[f"t{n}"]
+        )
+        ResourceFactory(dataset=dataset)
+    with django_assert_max_num_queries(25):
+        found = search(client, rows=100, **{"facet.field": '["tags", "organization"]'})
+    assert found["count"] == 17 and len(found["results"]) == 17
+
+
+def test_site_read_is_true(client: Client, db: None) -> None:
+    assert result(client, "site_read") is True
 
 
 def test_search_unknown_parameter_is_400(client: Client, portal: Portal) -> None:

@@ -832,12 +832,24 @@ def _split(
 
 
 def compile_query(q: str = "", fq: str | list[str] = "") -> CompiledQuery:
-    """Compile CKAN's ``q`` and ``fq`` (a string or, like ``fq_list``, a list of strings)."""
+    """Compile CKAN's ``q`` and ``fq`` (a string or, like ``fq_list``, a list of strings).
+
+    ``fq`` must be well-formed. A ``q`` without any ``field:`` that does not parse (what a
+    person types in a search box: ``dân số (2024``) is taken as plain words instead.
+    """
     builders = _field_builders()
     text: list[str] = []
     filters: list[Q] = []
-    sources = [q] + ([fq] if isinstance(fq, str) else list(fq))
-    for source in sources:
+    try:
+        node = parse(q)
+    except SearchQueryError:
+        if ":" in (q or ""):
+            raise
+        text.append(q)
+        node = None
+    if node is not None:
+        _split(node, builders, text, filters)
+    for source in [fq] if isinstance(fq, str) else list(fq):
         node = parse(source)
         if node is not None:
             _split(node, builders, text, filters)
