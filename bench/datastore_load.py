@@ -363,7 +363,9 @@ def main() -> None:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--searches", type=int, default=200)
-    parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "tinhso-bench-datastore"))
+    parser.add_argument(
+        "--workdir", default=str(Path(tempfile.gettempdir()) / "tinhso-bench-datastore")
+    )
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
@@ -388,7 +390,7 @@ def main() -> None:
     # SQLite
     var = work / "var-sqlite"
     db_url = f"sqlite:///{var}/tinhso.sqlite3"
-    var.mkdir()
+    var.mkdir(exist_ok=True)
     run_child("migrate", db_url, var)
     floor, _w, floor_rss = run_child("floor_sqlite", work / "floor.sqlite3", csv_path)
     results.append(
@@ -437,7 +439,7 @@ def main() -> None:
             conn.execute("CREATE DATABASE tinhso_bench_datastore")
         pg_url = f"{args.pg}/tinhso_bench_datastore"
         var_pg = work / "var-pg"
-        var_pg.mkdir()
+        var_pg.mkdir(exist_ok=True)
         run_child("migrate", pg_url, var_pg)
         pfloor, _w, pfloor_rss = run_child("floor_pg", pg_url, csv_path)
         results.append(

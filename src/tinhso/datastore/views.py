@@ -1,0 +1,327 @@
+"""DataStore pages: preview (paged, sortable, filterable table from the database, column
+summary, chart builder, API call), load status fragment, exports, publisher options."""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tinhso.catalog.models import Resource
+from tinhso.datastore import access, export, selectors, services
+from tinhso.datastore.ingest.infer import TYPES
+from tinhso.datastore.ingest.pipeline import TYPE_LABELS
+from tinhso.datastore.models import DatastoreTable, LoadLog
+
+PAGE_SIZES = (25, 50, 100, 250)
+CHART_KINDS = ("bar", "line", "pie")
+
+
+def _resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> Resource:
+    resource = get_object_or_404(
+        Resource.objects.select_related("dataset__organization"), pk=resource_id, dataset__name=name
+    )
+    if not access.can_read(request.user, resource):
+        raise Http404
+    return resource
+
+
+def _view_params(request: HttpRequest, table: DatastoreTable) -> dict[str, Any]:
+    """The filtered view described by the query string (shareable URL)."""
+    get = request.GET
+    filters: dict[str, Any] = {}
+    for key in get:
+        if key.startswith("f.") and get[key] != "":
+            f = selectors.resolve_field(table, key[2:])
+            if f is not None:
+                filters[f["id"]] = get.getlist(key) if len(get.getlist(key)) > 1 else get[key]
+    # The simple form sends one column + value; it joins the filters already in the URL.
+    column, value = get.get("loc", ""), get.get("gia_tri_loc", "")
+    if column and value != "":
+        f = selectors.resolve_field(table, column)
+        if f is not None:
+            filters[f["id"]] = value
+    sort = get.get("sort", "")
+    direction = "desc" if get.get("dir") == "desc" else "asc"
+    return {
+        "filters": filters,
+        "q": get.get("q", "").strip(),
+        "sort": f"{sort} {direction}" if sort else "",
+    }
+
+
+def _int(value: str | None, default: int, lo: int, hi: int) -> int:
+    try:
+        return max(lo, min(hi, int(value or default)))
+    except ValueError:
+        return default
+
+
+def preview(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
+    resource = _resource(request, name, resource_id)
+    table = DatastoreTable.objects.filter(resource=resource).first()
+    context: dict[str, Any] = {
+        "resource": resource,
+        "dataset": resource.dataset,
+        "table": table,
+        "can_edit": access.can_edit(request.user, resource),
+        "type_labels": TYPE_LABELS,
+        "types": TYPES,
+    }
+    if table is None or not table.table_name:
+        return render(request, "datastore/preview.html", context)
+    view = _view_params(request, table)
+    per = _int(request.GET.get("per"), 50, 1, 250)
+    page = _int(request.GET.get("page"), 1, 1, 10_000_000)
+    error = ""
+    try:
+        result = selectors.datastore_search(
+            table=table,
+            filters=view["filters"],
+            q=view["q"] or None,
+            sort=view["sort"] or None,
+            limit=per,
+            offset=(page - 1) * per,
+        )
+    except services.DatastoreError as exc:
+        error = exc.message
+        result = selectors.datastore_search(table=table, limit=per)
+    total = result.total or 0
+    pages = max(1, math.ceil(total / per))
+    base = request.GET.copy()
+    base.pop("page", None)
+
+    def page_url(n: int) -> str:
+        q = base.copy()
+        q["page"] = str(n)
+        return "?" + q.urlencode()
+
+    def sort_url(field_id: str) -> str:
+        q = base.copy()
+        current = request.GET.get("sort") == field_id
+        q["sort"] = field_id
+        q["dir"] = "desc" if current and request.GET.get("dir") != "desc" else "asc"
+        return "?" + q.urlencode()
+
+    columns = []
+    for f in result.fields:
+        sorted_dir = ""
+        if request.GET.get("sort") == f["id"]:
+            sorted_dir = "descending" if request.GET.get("dir") == "desc" else "ascending"
+        columns.append(
+            {
+                **f,
+                "sort_url": sort_url(f["id"]),
+                "sorted": sorted_dir,
+                "type_label": _(TYPE_LABELS.get(f["type"], f["type"])),
+                "title": f.get("label") or f["id"],
+                "numeric": f["type"] in ("int", "numeric"),
+            }
+        )
+    api_params: dict[str, Any] = {
+        "resource_id": str(resource.pk),
+        "limit": per,
+        "offset": (page - 1) * per,
+    }
+    if view["filters"]:
+        api_params["filters"] = json.dumps(view["filters"], ensure_ascii=False)
+    if view["q"]:
+        api_params["q"] = view["q"]
+    if view["sort"]:
+        api_params["sort"] = view["sort"]
+    export_query = base.copy()
+    for k in ("per", "bieu_do", "nhom", "gia_tri", "phep"):
+        export_query.pop(k, None)
+    chart = _chart(request, table, view)
+    context.update(
+        {
+            "columns": columns,
+            "rows": result.records,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "per": per,
+            "page_sizes": PAGE_SIZES,
+            "prev_url": page_url(page - 1) if page > 1 else "",
+            "next_url": page_url(page + 1) if page < pages else "",
+            "first_row": (page - 1) * per + 1 if total else 0,
+            "last_row": min(page * per, total),
+            "view": view,
+            "error": error,
+            "filter_fields": table.fields,
+            "active_filters": [
+                {
+                    "id": k,
+                    "label": (selectors.resolve_field(table, k) or {}).get("label") or k,
+                    "value": v,
+                }
+                for k, v in view["filters"].items()
+            ],
+            "api_url": request.build_absolute_uri(
+                "/api/3/action/datastore_search?" + urlencode(api_params)
+            ),
+            "export_query": export_query.urlencode(),
+            "chart": chart,
+            "chart_kinds": CHART_KINDS,
+            "numeric_fields": [f for f in table.fields if f["type"] in ("int", "numeric")],
+            "type_choices": [(t, _(TYPE_LABELS[t])) for t in TYPES],
+            "aggregates": selectors.CHART_AGGREGATES,
+        }
+    )
+    return render(request, "datastore/preview.html", context)
+
+
+def _chart(
+    request: HttpRequest, table: DatastoreTable, view: dict[str, Any]
+) -> dict[str, Any] | None:
+    kind = request.GET.get("bieu_do")
+    category = request.GET.get("nhom")
+    if kind not in CHART_KINDS or not category:
+        return None
+    try:
+        data = selectors.chart_data(
+            table,
+            category=category,
+            value=request.GET.get("gia_tri") or None,
+            aggregate=request.GET.get("phep") or "sum",
+            filters=view["filters"],
+            q=view["q"] or None,
+            limit=20 if kind == "pie" else 50,
+        )
+    except services.DatastoreError as exc:
+        return {"error": exc.message}
+    data["kind"] = kind
+    data["rows"] = list(zip(data["labels"], data["values"], strict=True))
+    data["json"] = json.dumps(
+        {k: data[k] for k in ("kind", "labels", "values", "aggregate")}, ensure_ascii=False
+    )
+    return data
+
+
+def summary(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
+    resource = _resource(request, name, resource_id)
+    table = DatastoreTable.objects.filter(resource=resource).exclude(table_name="").first()
+    if table is None:
+        raise Http404
+    template = (
+        "datastore/_summary.html" if request.headers.get("HX-Request") else "datastore/summary.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "resource": resource,
+            "dataset": resource.dataset,
+            "table": table,
+            "columns": [
+                {**c, "type_label": _(TYPE_LABELS.get(c["type"], c["type"]))}
+                for c in selectors.column_summary(table)
+            ],
+        },
+    )
+
+
+def status(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
+    resource = _resource(request, name, resource_id)
+    table = DatastoreTable.objects.filter(resource=resource).first()
+    return render(
+        request,
+        "datastore/_resource_panel.html",
+        {
+            "resource": resource,
+            "dataset": resource.dataset,
+            "table": table,
+            "last_log": LoadLog.objects.filter(resource=resource).first(),
+        },
+    )
+
+
+def export_view(request: HttpRequest, name: str, resource_id: uuid.UUID, fmt: str) -> Any:
+    resource = _resource(request, name, resource_id)
+    table = DatastoreTable.objects.filter(resource=resource).exclude(table_name="").first()
+    if table is None:
+        raise Http404
+    view = _view_params(request, table)
+    try:
+        fields, rows = selectors.iter_rows(
+            table,
+            filters=view["filters"],
+            q=view["q"] or None,
+            sort=view["sort"] or None,
+            fields=request.GET.get("fields") or None,
+        )
+    except services.DatastoreError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    ids = [f["id"] for f in fields]
+    header = [f.get("label") or f["id"] for f in fields]
+    base = (resource.name or str(resource.pk)).rsplit(".", 1)[0]
+    from tinhso.core.text import slugify_vi
+
+    filename = (slugify_vi(base) or "du-lieu") + f".{fmt}"
+    response: Any
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            export.csv_stream(header, rows), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "json":
+        response = StreamingHttpResponse(
+            export.json_stream(ids, rows), content_type="application/json; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        tmp = export.xlsx_file(header, rows, [f["type"] for f in fields])
+        response = FileResponse(
+            tmp, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+def options(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
+    resource = _resource(request, name, resource_id)
+    if not access.can_edit(request.user, resource):
+        raise Http404
+    table = DatastoreTable.objects.filter(resource=resource).first()
+    fields = table.fields if table else []
+    types = {f["id"]: request.POST.get(f"type.{f['id']}", f["type"]) for f in fields}
+    header_row = request.POST.get("header_row") or None
+    try:
+        services.datastore_set_options(
+            user=request.user,
+            resource=resource,
+            types=types,
+            sheet=request.POST.get("sheet") if "sheet" in request.POST else None,
+            header_row=int(header_row) if header_row and header_row.isdigit() else None,
+            encoding=request.POST.get("encoding") if "encoding" in request.POST else None,
+            delimiter={"tab": "\t"}.get(
+                request.POST.get("delimiter", ""), request.POST.get("delimiter")
+            )
+            if "delimiter" in request.POST
+            else None,
+        )
+    except services.DatastoreError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã lưu lựa chọn; dữ liệu đang được nạp lại."))
+    return redirect(reverse("datastore:preview", args=[name, resource_id]))
+
+
+@require_http_methods(["POST"])
+def reload(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
+    resource = _resource(request, name, resource_id)
+    if not access.can_edit(request.user, resource):
+        raise Http404
+    services.datastore_enqueue(resource=resource)
+    messages.success(request, _("Đã xếp lịch nạp lại dữ liệu."))
+    return redirect(reverse("datastore:preview", args=[name, resource_id]))
