@@ -14,6 +14,7 @@ from tinhso.assessment.api import router as assessment_router
 from tinhso.core.api import router as core_router
 from tinhso.core.auth import InvalidToken
 from tinhso.core.services import DomainError
+from tinhso.datastore.api import router as datastore_router
 from tinhso.indicators.api import router as indicators_router
 
 api = NinjaAPI(
@@ -116,3 +117,4 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 api.add_router("/", core_router)
 api.add_router("/assessment/", assessment_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/datastore/", datastore_router)

@@ -24,6 +24,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("tinhso.core.urls")),
     path("", include("tinhso.catalog.urls")),
+    path("", include("tinhso.datastore.urls")),
     path("danh-gia/", include("tinhso.assessment.urls")),
     path("chi-so/", include("tinhso.indicators.urls")),
     path("quan-tri/", admin.site.urls),
