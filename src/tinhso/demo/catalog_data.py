@@ -1510,9 +1510,51 @@ def _publisher_memberships(orgs: dict[str, Organization]) -> None:
         )
 
 
+# The portal opened with 195 public datasets. Other demo builders publish open datasets too
+# (the indicators app publishes one per indicator, in the "Thông tin và truyền thông"
+# domain); the catalog builder leaves room for them so the portal shows 195 in 15 domains.
+PUBLIC_TARGET = 195
+
+
+def reserved_for_other_publishers() -> int:
+    """Public datasets other demo builders will publish (0 when their app is not installed)."""
+    from django.apps import apps
+
+    if not apps.is_installed("tinhso.indicators"):
+        return 0
+    from tinhso.indicators.services import registry_definitions
+
+    return len(registry_definitions())
+
+
+def demo_specs() -> list[Spec]:
+    """The specs actually built: all drafts/private ones and ``PUBLIC_TARGET`` minus the
+    reserved public ones, dropping the last public spec of each domain in turn (from the
+    last domain backwards) so every domain keeps datasets."""
+    everything = specs()
+    drop = max(
+        0, sum(1 for s in everything if s.state == "active" and not s.private) - PUBLIC_TARGET
+    )
+    drop += reserved_for_other_publishers()
+    by_domain: dict[str, list[int]] = {}
+    for i, s in enumerate(everything):
+        if s.state == "active" and not s.private:
+            by_domain.setdefault(s.domain, []).append(i)
+    removed: set[int] = set()
+    order = [d.name for d in reversed(DOMAINS)]
+    while drop > 0 and any(len(by_domain.get(d, [])) > 1 for d in order):
+        for name in order:
+            if drop == 0:
+                break
+            if len(by_domain.get(name, [])) > 1:
+                removed.add(by_domain[name].pop())
+                drop -= 1
+    return [s for i, s in enumerate(everything) if i not in removed]
+
+
 def build_catalog(*, limit: int | None = None) -> dict[str, int]:
     """Create the demo catalog (idempotent). ``limit`` builds only the first N specs (tests)."""
-    all_specs = specs()[:limit] if limit else specs()
+    all_specs = demo_specs()[:limit] if limit else demo_specs()
     names = [s.name for s in all_specs]
     existing = set(Dataset.objects.filter(name__in=names).values_list("name", flat=True))
     if len(existing) == len(names):
@@ -1632,4 +1674,4 @@ def group_names() -> list[str]:
     return [d.name for d in DOMAINS]
 
 
-__all__ = ["DOMAINS", "build_catalog", "group_names", "public_spec_count", "specs"]
+__all__ = ["DOMAINS", "build_catalog", "demo_specs", "group_names", "public_spec_count", "specs"]

@@ -29,11 +29,21 @@ from tinhso.indicators.providers import get_provider
 logger = logging.getLogger(__name__)
 REGISTRY_PATH = Path(__file__).parent / "fixtures" / "registry.json"
 DATASET_PREFIX = "chi-so-cds-"
-GROUP_NAME = "chuyen-doi-so"
+# Digital-transformation figures belong to the information-and-communications domain
+# (one of the portal's 15 domains); created with this title if the catalog lacks it.
+GROUP_NAME = "thong-tin-truyen-thong"
+GROUP_TITLE = "Thông tin và truyền thông"
+GROUP_TITLE_EN = "Information and communications"
 
 
 class IndicatorError(DomainError):
     """A refused indicator operation."""
+
+
+def registry_definitions() -> list[dict[str, Any]]:
+    """The indicator definitions shipped in ``fixtures/registry.json``."""
+    data = json.loads(REGISTRY_PATH.read_text(encoding="utf-8"))
+    return list(data["indicators"])
 
 
 @transaction.atomic
@@ -224,7 +234,7 @@ def _province_agency() -> Agency | None:
 
 
 def _catalog_owner() -> tuple[Any, Any]:
-    """The province's organization and the "Chuyển đổi số" group (created once)."""
+    """The province's organization and the information-and-communications group."""
     from tinhso.catalog import services as catalog
     from tinhso.catalog.models import Group
 
@@ -233,7 +243,7 @@ def _catalog_owner() -> tuple[Any, Any]:
         raise IndicatorError(_("Chưa có cơ quan cấp tỉnh để đứng tên bộ dữ liệu."))
     organization = catalog.organization_for_agency(agency=agency)
     group = Group.objects.filter(name=GROUP_NAME).first() or catalog.group_ensure(
-        name=GROUP_NAME, title="Chuyển đổi số", title_en="Digital transformation"
+        name=GROUP_NAME, title=GROUP_TITLE, title_en=GROUP_TITLE_EN
     )
     return organization, group
 
