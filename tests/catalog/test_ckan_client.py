@@ -21,11 +21,24 @@ from tests.catalog.factories import DatasetFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def seed_licences() -> None:
+    """The licences as the data migration seeds them."""
+    importlib.import_module("tinhso.catalog.migrations.0004_licences").seed(django_apps, None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def licences_survive_the_flush(django_db_blocker: Any) -> Iterator[None]:
+    """Transactional tests flush the database after each test, seeded rows included; put
+    the licences back once this module is done so later tests find them as migrated.
+    (serialized_rollback would collide with other transactional tests' content types.)"""
+    yield
+    with django_db_blocker.unblock():
+        seed_licences()
+
+
 @pytest.fixture
 def portal(agency_tree) -> Portal:  # type: ignore[no-untyped-def]
-    # Transactional tests start from a flushed database: put the licences back the way the
-    # data migration seeds them (serialized_rollback collides with other transactional tests).
-    importlib.import_module("tinhso.catalog.migrations.0004_licences").seed(django_apps, None)
+    seed_licences()  # an earlier transactional test may have flushed them
     return build_portal(agency_tree)
 
 
