@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -1529,18 +1530,30 @@ def reserved_for_other_publishers() -> int:
 
 def demo_specs() -> list[Spec]:
     """The specs actually built: all drafts/private ones and ``PUBLIC_TARGET`` minus the
-    reserved public ones, dropping the last public spec of each domain in turn (from the
-    last domain backwards) so every domain keeps datasets."""
+    reserved public ones. Older-year editions of a series that also has a newer edition
+    are dropped first (oldest first), then the last public spec of each domain in turn,
+    so every domain keeps datasets and flagship tables stay."""
     everything = specs()
-    drop = max(
-        0, sum(1 for s in everything if s.state == "active" and not s.private) - PUBLIC_TARGET
+    public = [i for i, s in enumerate(everything) if s.state == "active" and not s.private]
+    drop = max(0, len(public) - PUBLIC_TARGET) + reserved_for_other_publishers()
+    newest: dict[str, int] = {}
+    for i in public:
+        key = re.sub(r"\b(19|20)\d{2}\b", "", everything[i].title)
+        newest[key] = max(newest.get(key, 0), everything[i].year)
+    older = sorted(
+        (
+            i
+            for i in public
+            if everything[i].year < newest[re.sub(r"\b(19|20)\d{2}\b", "", everything[i].title)]
+        ),
+        key=lambda i: (everything[i].year, i),
     )
-    drop += reserved_for_other_publishers()
+    removed: set[int] = set(older[:drop])
+    drop -= len(removed)
     by_domain: dict[str, list[int]] = {}
-    for i, s in enumerate(everything):
-        if s.state == "active" and not s.private:
-            by_domain.setdefault(s.domain, []).append(i)
-    removed: set[int] = set()
+    for i in public:
+        if i not in removed:
+            by_domain.setdefault(everything[i].domain, []).append(i)
     order = [d.name for d in reversed(DOMAINS)]
     while drop > 0 and any(len(by_domain.get(d, [])) > 1 for d in order):
         for name in order:
