@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.catalog.factories import DatasetFactory, GroupFactory, OrganizationFactory, ResourceFactory
+from tests.catalog.factories import (
+    DatasetFactory,
+    GroupFactory,
+    OrganizationFactory,
+    ResourceFactory,
+)
 from tinhso.catalog.selectors import dataset_search
 
 pytestmark = pytest.mark.django_db

@@ -436,6 +436,8 @@ class SearchEntry(models.Model):
     text_title = models.TextField(blank=True)
     text_body = models.TextField(blank=True)
     document = SearchDocumentField(null=True, editable=False)
+    # SearchState.generation at the last write of this row (facet caches reload what changed).
+    seq = models.BigIntegerField(default=0, db_index=True)
 
     class Meta:
         verbose_name = _("mục chỉ mục tìm kiếm")
@@ -453,6 +455,20 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchState(models.Model):
+    """Singleton: a counter bumped by every index write, so each process's in-memory facet
+    bitmaps (``tinhso.catalog.search.FacetIndex``) know when and what to reload."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    generation = models.BigIntegerField(default=0)
+    # Tokens of the last bumps, newest last: a cache whose token is still listed may load
+    # only the rows changed since; otherwise (rolled back, restored, too old) it reloads all.
+    recent = models.CharField(max_length=400, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"generation {self.generation}"
 
 
 class SearchFacet(models.Model):

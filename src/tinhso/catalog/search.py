@@ -22,6 +22,8 @@ calls :func:`rebuild`.
 from __future__ import annotations
 
 import re
+import secrets
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -30,7 +32,8 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from tinhso.catalog.models import (
     Dataset,
@@ -40,6 +43,7 @@ from tinhso.catalog.models import (
     Resource,
     SearchEntry,
     SearchFacet,
+    SearchState,
 )
 from tinhso.core.text import fold
 
@@ -140,7 +144,7 @@ def _entry_and_facets(dataset: Dataset) -> tuple[SearchEntry, list[tuple[str, st
 
 
 def index_dataset(dataset: Dataset | uuid.UUID | str) -> None:
-    """Write (or remove, for a deleted dataset) the index rows of one dataset.
+    """Write the index rows of one dataset (a deleted or missing dataset becomes a tombstone).
 
     Call inside the writing transaction, after the dataset, its relations and resources
     are saved. Bulk SQL only: no model signals, so nothing is audited for derived rows.
@@ -151,38 +155,66 @@ def index_dataset(dataset: Dataset | uuid.UUID | str) -> None:
         if fresh is None or fresh.state == Dataset.State.DELETED:
             unindex_dataset(pk)
             return
+        seq = bump_generation()
         entry, facets = _entry_and_facets(fresh)
+        entry.seq = seq
         existing = SearchEntry.objects.filter(dataset_id=pk).values_list("pk", flat=True).first()
         if existing is None:
             SearchEntry.objects.bulk_create([entry])
             entry_id = SearchEntry.objects.values_list("pk", flat=True).get(dataset_id=pk)
         else:
             entry_id = existing
-            fields = [
-                "organization_id",
-                "organization_name",
-                "license_code",
-                "state",
-                "private",
-                "name",
-                "sort_title",
-                "metadata_created",
-                "metadata_modified",
-                "text_title",
-                "text_body",
-            ]
-            SearchEntry.objects.filter(pk=entry_id).update(**{f: getattr(entry, f) for f in fields})
+            SearchEntry.objects.filter(pk=entry_id).update(
+                **{f: getattr(entry, f) for f in _ENTRY_FIELDS}
+            )
             _fast_delete(SearchFacet.objects.filter(entry_id=entry_id))
         SearchFacet.objects.bulk_create(
             [SearchFacet(entry_id=entry_id, field=f, value=v) for f, v in facets]
         )
 
 
+_ENTRY_FIELDS = (
+    "organization_id",
+    "organization_name",
+    "license_code",
+    "state",
+    "private",
+    "name",
+    "sort_title",
+    "metadata_created",
+    "metadata_modified",
+    "text_title",
+    "text_body",
+    "seq",
+)
+
+
 def unindex_dataset(dataset_id: uuid.UUID | str) -> None:
+    """Turn the dataset's entry into a tombstone (state deleted, no text, no facets), so
+    caches loading "what changed" see the removal."""
     entry_ids = list(SearchEntry.objects.filter(dataset_id=dataset_id).values_list("pk", flat=True))
     if entry_ids:
+        seq = bump_generation()
         _fast_delete(SearchFacet.objects.filter(entry_id__in=entry_ids))
-        _fast_delete(SearchEntry.objects.filter(pk__in=entry_ids))
+        SearchEntry.objects.filter(pk__in=entry_ids).update(
+            state=Dataset.State.DELETED, text_title="", text_body="", seq=seq
+        )
+
+
+def bump_generation(*, full: bool = False) -> int:
+    """Advance the index generation (inside the caller's transaction) and return it.
+    ``full`` clears the token history, so every process reloads its facet bitmaps."""
+    SearchState.objects.bulk_create([SearchState(pk=1)], ignore_conflicts=True)
+    state = SearchState.objects.select_for_update().get(pk=1)
+    token = secrets.token_hex(5)
+    recent = [] if full else [t for t in state.recent.split(",") if t]
+    recent = [*recent, token][-RECENT_TOKENS:]
+    generation = state.generation + 1
+    SearchState.objects.filter(pk=1).update(generation=generation, recent=",".join(recent))
+    return generation
+
+
+RECENT_TOKENS = 32
 
 
 def _fast_delete(qs: QuerySet[Any]) -> None:
@@ -233,6 +265,7 @@ def rebuild(*, batch_size: int = 2000) -> RebuildReport:
                 cursor.execute(statement)
         cursor.execute("DELETE FROM catalog_searchfacet")
         cursor.execute("DELETE FROM catalog_searchentry")
+        seq = bump_generation(full=True)
         ids = list(
             Dataset.objects.exclude(state=Dataset.State.DELETED)
             .order_by("metadata_created", "pk")
@@ -242,6 +275,8 @@ def rebuild(*, batch_size: int = 2000) -> RebuildReport:
             chunk = ids[offset : offset + batch_size]
             datasets = list(_prefetched(Dataset.objects.filter(pk__in=chunk)))
             built = [_entry_and_facets(d) for d in datasets]
+            for entry, _facets in built:
+                entry.seq = seq
             entries = SearchEntry.objects.bulk_create([e for e, _ in built], batch_size=500)
             if not all(e.pk for e in entries):
                 by_dataset = dict(
@@ -275,14 +310,24 @@ def rebuild(*, batch_size: int = 2000) -> RebuildReport:
 # --- Querying ---------------------------------------------------------------------------------
 
 
-def apply_text_query(qs: QuerySet[SearchEntry], words: Sequence[str]) -> QuerySet[SearchEntry]:
-    """Restrict to entries matching every word as a prefix; annotate ``score`` (higher is
-    better on PostgreSQL; on SQLite order by ``fts__rank`` ascending, see :func:`score_order`)."""
+def apply_text_query(
+    qs: QuerySet[SearchEntry], words: Sequence[str], *, ranked: bool = True
+) -> QuerySet[SearchEntry]:
+    """Restrict to entries matching every word as a prefix. With ``ranked``, order by
+    :func:`score_order` (PostgreSQL annotates ``score``; SQLite joins the FTS table for its
+    ``rank``); without, the match is an IN-subquery so a column sort can walk its index."""
     if connection.vendor == "postgresql":
         query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
-        return qs.filter(document=query).annotate(score=SearchRank(F("document"), query))
+        qs = qs.filter(document=query)
+        return qs.annotate(score=SearchRank(F("document"), query)) if ranked else qs
     expression = " ".join(f'"{w}"*' for w in words)
-    return qs.filter(fts__match__fts=expression)
+    if ranked:
+        return qs.filter(fts__match__fts=expression)
+    return qs.filter(
+        pk__in=RawSQL(
+            "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s", [expression]
+        )
+    )
 
 
 def score_order() -> list[Any]:
@@ -349,37 +394,6 @@ class FacetCount:
     count: int
 
 
-def facet_counts(
-    qs: QuerySet[SearchEntry], fields: Sequence[str], *, limit: int, mincount: int
-) -> dict[str, list[FacetCount]]:
-    """Counts of each facet value over the entries of ``qs`` (its ordering is ignored).
-
-    Items per field are sorted by count desc, then name; ``limit`` < 0 means no limit.
-    """
-    result: dict[str, list[FacetCount]] = {f: [] for f in fields}
-    if not fields:
-        return result
-    rows = (
-        SearchFacet.objects.filter(entry_id__in=qs.order_by().values("pk"), field__in=list(fields))
-        .values_list("field", "value")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
-    for field, value, n in rows:
-        if n >= mincount:
-            grouped[field].append((value, n))
-    titles = _display_names(grouped)
-    for field, items in grouped.items():
-        items.sort(key=lambda item: (-item[1], item[0]))
-        if limit >= 0:
-            items = items[:limit]
-        result[field] = [
-            FacetCount(name=v, display_name=titles.get((field, v), v), count=n) for v, n in items
-        ]
-    return result
-
-
 def _display_names(grouped: dict[str, list[tuple[str, int]]]) -> dict[tuple[str, str], str]:
     names: dict[tuple[str, str], str] = {}
     models: dict[str, Any] = {"organization": Organization, "groups": Group}
@@ -393,3 +407,245 @@ def _display_names(grouped: dict[str, list[tuple[str, int]]]) -> dict[tuple[str,
         for lid, title in License.objects.filter(id__in=wanted).values_list("id", "title"):
             names[("license_id", lid)] = title
     return names
+
+
+# --- In-memory facet bitmaps ------------------------------------------------------------------
+#
+# Counting facets with SQL over a large match set (tens of thousands of datasets × several
+# facet values each) costs hundreds of milliseconds on either engine. Each process therefore
+# keeps, per facet value and per visibility class, a bitmap of entry ids (a Python int; bit
+# i = SearchEntry id i). A search turns its match set into a bitmap once and counts every
+# facet value with ``(mask & bitmap).bit_count()``. The bitmaps follow the database through
+# SearchState: same generation → nothing to do; our token still in ``recent`` → load only
+# the entries written since; otherwise → reload everything.
+
+
+def ids_to_mask(ids: Iterable[int]) -> int:
+    ids = list(ids)
+    if not ids:
+        return 0
+    bits = bytearray((max(ids) >> 3) + 1)
+    for i in ids:
+        bits[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(bits, "little")
+
+
+INCREMENTAL_LIMIT = 2000
+
+
+class FacetIndex:
+    def __init__(self) -> None:
+        self.generation = -1
+        self.token = ""
+        self.values: dict[str, dict[str, int]] = {}
+        self.active = 0
+        self.draft = 0
+        self.private = 0
+        self.by_org: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    # -- freshness
+    def refresh(self) -> FacetIndex:
+        row = SearchState.objects.filter(pk=1).values_list("generation", "recent").first()
+        generation, recent = row if row else (0, "")
+        tokens = recent.split(",") if recent else []
+        token = tokens[-1] if tokens else ""
+        if generation == self.generation and token == self.token:
+            return self
+        with self.lock:
+            if self.token and self.token in tokens and generation > self.generation:
+                changed = list(
+                    SearchEntry.objects.filter(seq__gt=self.generation).values_list(
+                        "pk", "state", "private", "organization_id"
+                    )[: INCREMENTAL_LIMIT + 1]
+                )
+                if len(changed) <= INCREMENTAL_LIMIT:
+                    self._apply(changed, incremental=True)
+                    self.generation, self.token = generation, token
+                    return self
+            self._load_all()
+            self.generation, self.token = generation, token
+        return self
+
+    def _load_all(self) -> None:
+        self.values = {}
+        self.active = self.draft = self.private = 0
+        self.by_org = {}
+        entries = list(SearchEntry.objects.values_list("pk", "state", "private", "organization_id"))
+        self._apply(entries, incremental=False)
+
+    def _apply(self, entries: list[tuple[int, str, bool, Any]], *, incremental: bool) -> None:
+        if incremental and entries:
+            clear = ~ids_to_mask(pk for pk, *_ in entries)
+            self.active &= clear
+            self.draft &= clear
+            self.private &= clear
+            self.by_org = {k: v & clear for k, v in self.by_org.items()}
+            self.values = {
+                f: {v: m & clear for v, m in vals.items()} for f, vals in self.values.items()
+            }
+        active = [pk for pk, state, _p, _o in entries if state == Dataset.State.ACTIVE]
+        draft = [pk for pk, state, _p, _o in entries if state == Dataset.State.DRAFT]
+        self.active |= ids_to_mask(active)
+        self.draft |= ids_to_mask(draft)
+        self.private |= ids_to_mask(
+            pk for pk, state, private, _o in entries if private and state != Dataset.State.DELETED
+        )
+        orgs: dict[str, list[int]] = {}
+        for pk, state, _p, org in entries:
+            if state != Dataset.State.DELETED:
+                orgs.setdefault(str(org), []).append(pk)
+        for org, pks in orgs.items():
+            self.by_org[org] = self.by_org.get(org, 0) | ids_to_mask(pks)
+        live = [pk for pk, state, _p, _o in entries if state != Dataset.State.DELETED]
+        if not live:
+            return
+        for field, value, ids in self._facet_rows(live if incremental else None):
+            mask = ids_to_mask(int(i) for i in ids.split(","))
+            bucket = self.values.setdefault(field, {})
+            bucket[value] = bucket.get(value, 0) | mask
+
+    @staticmethod
+    def _facet_rows(entry_ids: list[int] | None) -> list[tuple[str, str, str]]:
+        aggregate = (
+            "string_agg(entry_id::text, ',')"
+            if connection.vendor == "postgresql"
+            else "group_concat(entry_id)"
+        )
+        where, params = "", []
+        if entry_ids is not None:
+            where = f"WHERE entry_id IN ({', '.join(['%s'] * len(entry_ids))})"
+            params = entry_ids
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT field, value, {aggregate} FROM catalog_searchfacet {where} "  # noqa: S608
+                "GROUP BY field, value",
+                params,
+            )
+            return list(cursor.fetchall())
+
+    # -- masks
+    def visible(
+        self, *, readable_orgs: list[str] | None, include_private: bool, include_drafts: bool
+    ) -> int:
+        """Mirror of ``selectors._visibility``; ``readable_orgs`` None means every organization."""
+        public = self.active & ~self.private
+        if not include_private and not include_drafts:
+            return public
+        extra = self.active | (self.draft if include_drafts else 0)
+        if not include_private:
+            extra &= ~self.private
+        if readable_orgs is None:
+            return public | extra
+        orgs = 0
+        for org in readable_orgs:
+            orgs |= self.by_org.get(org, 0)
+        return public | (extra & orgs)
+
+    def value_mask(self, field: str, values: Iterable[str], *, iexact: bool = False) -> int:
+        bucket = self.values.get(field, {})
+        mask = 0
+        if iexact:
+            wanted = {str(v).casefold() for v in values}
+            for value, m in bucket.items():
+                if value.casefold() in wanted:
+                    mask |= m
+            return mask
+        for value in values:
+            mask |= bucket.get(str(value), 0)
+        return mask
+
+    def counts(
+        self, mask: int, fields: Sequence[str], *, limit: int, mincount: int
+    ) -> dict[str, list[FacetCount]]:
+        grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
+        for field in fields:
+            for value, m in self.values.get(field, {}).items():
+                n = (mask & m).bit_count()
+                if n >= max(1, mincount):
+                    grouped[field].append((value, n))
+        titles = _display_names(grouped)
+        result: dict[str, list[FacetCount]] = {}
+        for field, items in grouped.items():
+            items.sort(key=lambda item: (-item[1], item[0]))
+            if limit >= 0:
+                items = items[:limit]
+            result[field] = [
+                FacetCount(name=v, display_name=titles.get((field, v), v), count=n)
+                for v, n in items
+            ]
+        return result
+
+
+_facet_index = FacetIndex()
+
+
+def facet_index() -> FacetIndex:
+    """This process's facet bitmaps, brought up to date with the database."""
+    return _facet_index.refresh()
+
+
+def text_match_ids(words: Sequence[str]) -> list[int]:
+    """Ids of the entries whose text matches every word (as a prefix), deleted ones included."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT id FROM catalog_searchentry WHERE document @@ to_tsquery('simple', %s)",
+                [" & ".join(f"{w}:*" for w in words)],
+            )
+        else:
+            cursor.execute(
+                "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s",
+                [" ".join(f'"{w}"*' for w in words)],
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
+_MASK_FACETS = {
+    "organization__name": "organization",
+    "license_id": "license_id",
+    "license__id": "license_id",
+    "license": "license_id",
+    **FACET_LOOKUPS,
+}
+
+
+def q_mask(node: Q, index: FacetIndex, universe: int) -> int:
+    """Bitmap of the entries a Q over Dataset selects (within ``universe``). Facet lookups
+    (exact/iexact/in) come from the bitmaps; anything else from one SQL query per leaf."""
+    masks: list[int] = []
+    raw_children: list[Any] = list(node.children)
+    for child in raw_children:
+        if isinstance(child, Q):
+            masks.append(q_mask(child, index, universe))
+            continue
+        lookup, value = child
+        found = _split(lookup, _MASK_FACETS)
+        if found and found[1] in {"", "exact", "iexact", "in"}:
+            prefix, suffix = found
+            values = list(value) if suffix == "in" else [value]
+            if isinstance(value, License | Organization):
+                values = [value.pk if isinstance(value, License) else value.name]
+            masks.append(
+                index.value_mask(
+                    _MASK_FACETS[prefix], [str(v) for v in values], iexact=suffix == "iexact"
+                )
+            )
+        else:
+            ids = SearchEntry.objects.filter(_rewrite_leaf(lookup, value)).values_list(
+                "pk", flat=True
+            )
+            masks.append(ids_to_mask(ids))
+    if not masks:
+        result = universe
+    elif node.connector == Q.OR:
+        result = 0
+        for m in masks:
+            result |= m
+    else:
+        result = universe
+        for m in masks:
+            result &= m
+    if node.negated:
+        result = universe & ~result
+    return result & universe

@@ -86,35 +86,51 @@ def dataset_search(
         raise ValueError(f"unknown facet field: {', '.join(unknown)}")
     start = max(0, int(start))
     rows = max(0, int(rows))
+    words = search.query_tokens(q)
+    readable = _readable_org_ids(user) if (include_private or include_drafts) else None
 
-    qs = SearchEntry.objects.filter(
-        _visibility(user, include_private=include_private, include_drafts=include_drafts)
+    # Count and facets from the in-memory bitmaps.
+    index = search.facet_index()
+    readable_keys = (
+        None if readable is None else [str(pk) for pk in readable.values_list("pk", flat=True)]
+    )
+    if not (include_private or include_drafts):
+        readable_keys = []
+    mask = index.visible(
+        readable_orgs=readable_keys, include_private=include_private, include_drafts=include_drafts
     )
     if filters is not None:
-        qs = qs.filter(search.rewrite_dataset_q(filters))
-    words = search.query_tokens(q)
-    if words:
-        qs = search.apply_text_query(qs, words)
-        if order is None:
-            order = [*search.score_order(), "-metadata_modified", "name"]
-    if order is None:
-        order = ["-metadata_modified", "name"]
-
-    count = qs.count()
-    page_ids: list[uuid.UUID] = []
-    if rows and start < count:
-        page_ids = list(
-            qs.order_by(*order).values_list("dataset_id", flat=True)[start : start + rows]
-        )
+        mask &= search.q_mask(filters, index, mask)
+    if words and mask:
+        mask &= search.ids_to_mask(search.text_match_ids(words))
+    count = mask.bit_count()
     facets: dict[str, list[FacetItem]] = {}
     if facet_fields:
-        counted = search.facet_counts(qs, facet_fields, limit=facet_limit, mincount=facet_mincount)
+        counted = index.counts(mask, facet_fields, limit=facet_limit, mincount=facet_mincount)
         facets = {
             name: [
                 FacetItem(name=i.name, display_name=i.display_name, count=i.count) for i in items
             ]
             for name, items in counted.items()
         }
+
+    # The page from SQL (index order, or relevance from the full-text engine).
+    page_ids: list[uuid.UUID] = []
+    if rows and start < count:
+        qs = SearchEntry.objects.filter(
+            _visibility(user, include_private=include_private, include_drafts=include_drafts)
+        )
+        if filters is not None:
+            qs = qs.filter(search.rewrite_dataset_q(filters))
+        if words:
+            qs = search.apply_text_query(qs, words, ranked=order is None)
+            if order is None:
+                order = [*search.score_order(), "-metadata_modified", "name"]
+        if order is None:
+            order = ["-metadata_modified", "name"]
+        page_ids = list(
+            qs.order_by(*order).values_list("dataset_id", flat=True)[start : start + rows]
+        )
     return SearchResult(count=count, datasets=datasets_by_ids(page_ids), facets=facets)
 
 
@@ -170,14 +186,16 @@ def _visibility(
     user: User | AnonymousUser | None, *, include_private: bool, include_drafts: bool
 ) -> Q:
     """Q over SearchEntry (which has the same state/private/organization columns as Dataset)."""
-    public = Q(state=Dataset.State.ACTIVE, private=False)
+    # ``private__in=[False]`` (not ``private=False``, which SQLite writes as ``NOT private``)
+    # lets the (state, private, …) indexes serve the sort.
+    public = Q(state=Dataset.State.ACTIVE, private__in=[False])
     if not include_private and not include_drafts:
         return public
     readable = _readable_org_ids(user)
     states = [Dataset.State.ACTIVE] + ([Dataset.State.DRAFT] if include_drafts else [])
     extra = Q(state__in=states)
     if not include_private:
-        extra &= Q(private=False)
+        extra &= Q(private__in=[False])
     if readable is None:
         return public | extra
     return public | (extra & Q(organization_id__in=readable))

@@ -1478,3 +1478,55 @@ def dataset_record_change(
     with audit_suppressed():
         _touch(dataset)
         return _record(dataset, user, kind, action)
+
+
+# Same rows as migration 0004 (ids as SPDX, titles as CKAN's default licence list).
+DEFAULT_LICENCES: tuple[tuple[str, str, str, bool], ...] = (
+    (
+        "CC-BY-4.0",
+        "Creative Commons Attribution",
+        "https://creativecommons.org/licenses/by/4.0/",
+        True,
+    ),
+    (
+        "CC0-1.0",
+        "Creative Commons CCZero",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+        True,
+    ),
+    (
+        "ODC-BY-1.0",
+        "Open Data Commons Attribution License",
+        "https://opendatacommons.org/licenses/by/1-0/",
+        True,
+    ),
+    (
+        "ODbL-1.0",
+        "Open Data Commons Open Database License (ODbL)",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+        True,
+    ),
+    ("other-open", "Other (Open)", "", True),
+    ("notspecified", "License not specified", "", False),
+)
+
+
+def licences_ensure() -> int:
+    """Create the default licences that are missing (never changes existing rows); returns
+    how many were created. Runs after every ``migrate`` and ``flush`` (post_migrate)."""
+    existing = set(License.objects.values_list("id", flat=True))
+    missing = [
+        License(
+            id=lid,
+            title=title,
+            url=url,
+            is_open=is_open,
+            is_okd_compliant=is_open,
+            is_osi_compliant=False,
+            position=position,
+        )
+        for position, (lid, title, url, is_open) in enumerate(DEFAULT_LICENCES)
+        if lid not in existing
+    ]
+    License.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
