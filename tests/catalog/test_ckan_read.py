@@ -152,6 +152,7 @@ def test_status_show_reports_a_ckan_version_clients_accept(client: Client, db: N
     assert status["site_url"] == "http://testserver"  # type: ignore[index]
     assert status["locale_default"] == "vi"  # type: ignore[index]
     assert "site_title" in status and "extensions" in status  # type: ignore[operator]
+    assert ("datastore" in status["extensions"]) == ("datastore_search" in ckan_api.ACTIONS)  # type: ignore[index]
 
 
 def test_help_show_returns_the_action_docs(client: Client, db: None) -> None:

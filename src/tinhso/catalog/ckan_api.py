@@ -558,7 +558,8 @@ def _status(base_url: str) -> dict[str, Any]:
         "site_url": base_url,
         "error_emails_to": None,
         "locale_default": settings.LANGUAGE_CODE,
-        "extensions": ["dcat", "tinhso"],
+        # Clients look for "datastore" before calling datastore_* actions.
+        "extensions": ["dcat", *(["datastore"] if "datastore_search" in ACTIONS else []), "tinhso"],
         "tinhso_version": tinhso.__version__,
     }
 
