@@ -47,7 +47,7 @@ _declare("SECRET_KEY", "", "secret key; generated under var/ outside production"
 _declare("ALLOWED_HOSTS", "127.0.0.1,localhost", "comma-separated host names")
 _declare("CSRF_TRUSTED_ORIGINS", "", "comma-separated origins (https://…) behind a proxy")
 _declare("DEBUG", "false", "true/false; never true in production")
-_declare("REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL for the redis task backend and cache")
+_declare("REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL for the redis task backend (TASK_BACKEND=redis)")
 _declare("TASK_BACKEND", "database", "database, redis or immediate")
 _declare("MEDIA_ROOT", "<var>/media", "where uploaded files are stored")
 _declare("STATIC_ROOT", "<var>/static", "where collectstatic writes")

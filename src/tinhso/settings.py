@@ -113,6 +113,10 @@ LANGUAGE_COOKIE_NAME = "tinhso_language"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = config.get_path("STATIC_ROOT")
+if not PRODUCTION:
+    # Outside production WhiteNoise serves from the finders; an existing (empty)
+    # STATIC_ROOT keeps it from warning on every start.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = config.get_path("MEDIA_ROOT")
 STORAGES = {
