@@ -8,7 +8,6 @@ import pytest
 import time_machine
 
 from tests.catalog.factories import (
-    DatasetFactory,
     GroupFactory,
     OrganizationFactory,
     ResourceFactory,
