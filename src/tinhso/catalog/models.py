@@ -442,15 +442,24 @@ class SearchEntry(models.Model):
     class Meta:
         verbose_name = _("mục chỉ mục tìm kiếm")
         verbose_name_plural = _("chỉ mục tìm kiếm")
+        # Covering indexes for the column sorts (the tie-breaker ``name`` sorts in the same
+        # direction, so one index serves both directions): deep pages skip index entries only.
         indexes: ClassVar = [
             models.Index(
-                fields=["state", "private", "-metadata_modified"], name="catalog_se_modified"
+                fields=["state", "private", "metadata_modified", "name", "dataset"],
+                name="catalog_se_modified_cov",
             ),
             models.Index(
-                fields=["state", "private", "metadata_created"], name="catalog_se_created"
+                fields=["state", "private", "metadata_created", "name", "dataset"],
+                name="catalog_se_created_cov",
             ),
-            models.Index(fields=["state", "private", "sort_title"], name="catalog_se_title"),
-            models.Index(fields=["state", "private", "name"], name="catalog_se_name"),
+            models.Index(
+                fields=["state", "private", "sort_title", "name", "dataset"],
+                name="catalog_se_title_cov",
+            ),
+            models.Index(
+                fields=["state", "private", "name", "dataset"], name="catalog_se_name_cov"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -431,6 +432,7 @@ def ids_to_mask(ids: Iterable[int]) -> int:
 
 
 INCREMENTAL_LIMIT = 2000
+TEXT_CACHE_SIZE = 256
 
 
 class FacetIndex:
@@ -442,6 +444,7 @@ class FacetIndex:
         self.draft = 0
         self.private = 0
         self.by_org: dict[str, int] = {}
+        self.text_masks: OrderedDict[tuple[str, ...], int] = OrderedDict()
         self.lock = threading.Lock()
 
     # -- freshness
@@ -453,6 +456,7 @@ class FacetIndex:
         if generation == self.generation and token == self.token:
             return self
         with self.lock:
+            self.text_masks = OrderedDict()
             if self.token and self.token in tokens and generation > self.generation:
                 changed = list(
                     SearchEntry.objects.filter(seq__gt=self.generation).values_list(
@@ -525,6 +529,22 @@ class FacetIndex:
             return list(cursor.fetchall())
 
     # -- masks
+    def text_mask(self, words: Sequence[str]) -> int:
+        """Entries matching ``words`` (see :func:`text_match_ids`); the last
+        ``TEXT_CACHE_SIZE`` answers are kept until the index changes."""
+        key = tuple(words)
+        with self.lock:
+            cached = self.text_masks.get(key)
+            if cached is not None:
+                self.text_masks.move_to_end(key)
+                return cached
+        mask = ids_to_mask(text_match_ids(words))
+        with self.lock:
+            self.text_masks[key] = mask
+            while len(self.text_masks) > TEXT_CACHE_SIZE:
+                self.text_masks.popitem(last=False)
+        return mask
+
     def visible(
         self, *, readable_orgs: list[str] | None, include_private: bool, include_drafts: bool
     ) -> int:

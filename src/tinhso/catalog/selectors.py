@@ -102,7 +102,7 @@ def dataset_search(
     if filters is not None:
         mask &= search.q_mask(filters, index, mask)
     if words and mask:
-        mask &= search.ids_to_mask(search.text_match_ids(words))
+        mask &= index.text_mask(words)
     count = mask.bit_count()
     facets: dict[str, list[FacetItem]] = {}
     if facet_fields:
@@ -125,9 +125,9 @@ def dataset_search(
         if words:
             qs = search.apply_text_query(qs, words, ranked=order is None)
             if order is None:
-                order = [*search.score_order(), "-metadata_modified", "name"]
+                order = [*search.score_order(), "-metadata_modified", "-name"]
         if order is None:
-            order = ["-metadata_modified", "name"]
+            order = ["-metadata_modified", "-name"]
         page_ids = list(
             qs.order_by(*order).values_list("dataset_id", flat=True)[start : start + rows]
         )
@@ -152,8 +152,9 @@ def _sort_order(sort: str) -> list[str] | None:
         return None
     column = _SORT_COLUMNS[key]
     prefix = "-" if direction == "desc" else ""
-    tie = "name" if column != "name" else "metadata_created"
-    return [f"{prefix}{column}", f"{prefix}{tie}"]
+    if column == "name":  # unique
+        return [f"{prefix}name"]
+    return [f"{prefix}{column}", f"{prefix}name"]
 
 
 def datasets_by_ids(ids: Sequence[uuid.UUID]) -> list[Dataset]:
