@@ -230,18 +230,69 @@ def summary(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
     )
 
 
-def status(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
-    resource = _resource(request, name, resource_id)
+PANEL_ROWS = 5
+PANEL_COLUMNS = 12
+
+
+def panel_context(
+    request: HttpRequest | None, resource: Resource, *, embedded: bool
+) -> dict[str, Any]:
+    """Context of ``datastore/_resource_panel.html``. ``embedded`` (the catalog's resource
+    page) adds what is cheap to show there: the columns with the types, empty cells and
+    distinct counts measured at load time, and the first rows (read by primary key)."""
     table = DatastoreTable.objects.filter(resource=resource).first()
+    context: dict[str, Any] = {
+        "request": request,
+        "resource": resource,
+        "dataset": resource.dataset,
+        "table": table,
+        "last_log": LoadLog.objects.filter(resource=resource).first(),
+        "embedded": embedded,
+        "tabular": table is not None or services.is_tabular(resource),
+    }
+    if not embedded or table is None or not table.table_name or table.in_progress:
+        return context
+    cached = (table.detected or {}).get("summary") or {}
+    ranges = {
+        c["id"]: c
+        for c in cached.get("columns", [])
+        if cached.get("key") == f"{table.table_name}:{table.row_count}"
+    }
+    shown = table.fields[:PANEL_COLUMNS]
+    context["panel_columns"] = [
+        {
+            "id": f["id"],
+            "title": f.get("label") or f["id"],
+            "type_label": _(TYPE_LABELS.get(f["type"], f["type"])),
+            "nulls": f.get("nulls"),
+            "distinct": f.get("distinct"),
+            "min": ranges.get(f["id"], {}).get("min"),
+            "max": ranges.get(f["id"], {}).get("max"),
+            "numeric": f["type"] in ("int", "numeric"),
+        }
+        for f in shown
+    ]
+    context["hidden_columns"] = len(table.fields) - len(shown)
+    try:
+        result = selectors.datastore_search(
+            table=table,
+            fields=[f["id"] for f in shown],
+            limit=PANEL_ROWS,
+            include_total=False,
+        )
+    except services.DatastoreError:  # pragma: no cover - fields come from the table itself
+        return context
+    context["panel_rows"] = result.records
+    return context
+
+
+def status(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
+    """The panel alone, polled by htmx while a load runs (``?embed=1`` on the resource page)."""
+    resource = _resource(request, name, resource_id)
     return render(
         request,
         "datastore/_resource_panel.html",
-        {
-            "resource": resource,
-            "dataset": resource.dataset,
-            "table": table,
-            "last_log": LoadLog.objects.filter(resource=resource).first(),
-        },
+        panel_context(request, resource, embedded=request.GET.get("embed") == "1"),
     )
 
 
