@@ -235,3 +235,30 @@ def test_facet_cache_reloads_after_another_write() -> None:
     assert dataset_search(user=None, facet_fields=["tags"]).facets["tags"][0].count == 1
     DatasetFactory(name="hai", tags=["chung"])
     assert dataset_search(user=None, facet_fields=["tags"]).facets["tags"][0].count == 2
+
+
+def test_rebuild_writes_the_same_rows_as_incremental_indexing() -> None:
+    from tests.core.factories import AdministrativeUnitFactory
+
+    GroupFactory(name="y-te", title="Y tế", title_en="Health")
+    AdministrativeUnitFactory(code="97002", name="Phường Đông Thọ")
+    d = DatasetFactory(
+        title="Bệnh viện Đa khoa",
+        notes="Giường bệnh, **bác sĩ**.",
+        tags=["Y tế", "Bệnh viện"],
+        groups=["y-te"],
+        spatial=["97002"],
+        author="Sở Y tế",
+    )
+    ResourceFactory(dataset=d, name="Danh sách giường", url="https://x.vn/a.xlsx", format="XLSX")
+
+    def snapshot() -> tuple[object, ...]:
+        entry = SearchEntry.objects.get(dataset=d)
+        facets = sorted(entry.facets.values_list("field", "value"))
+        return (entry.text_title, entry.text_body, entry.sort_title, entry.state, facets)
+
+    before = snapshot()
+    search.rebuild()
+    assert snapshot() == before
+    assert "phuong dong tho" in before[1]  # type: ignore[operator]
+    assert dataset_search(user=None, q="giuong benh dong tho").count == 1
