@@ -262,3 +262,26 @@ def test_rebuild_writes_the_same_rows_as_incremental_indexing() -> None:
     assert snapshot() == before
     assert "phuong dong tho" in before[1]  # type: ignore[operator]
     assert dataset_search(user=None, q="giuong benh dong tho").count == 1
+
+
+def test_large_match_sets_rank_title_matches_first_then_by_recency(monkeypatch: object) -> None:
+    from tinhso.catalog import selectors
+
+    monkeypatch.setattr(selectors, "RANK_LIMIT", 0)  # type: ignore[attr-defined]
+    base = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    DatasetFactory(name="mo-ta-moi", title="Khác", notes="bệnh viện", metadata_modified=base)
+    DatasetFactory(name="tieu-de-cu", title="Bệnh viện A", metadata_modified=base)
+    DatasetFactory(
+        name="tieu-de-moi", title="Bệnh viện B", metadata_modified=base + dt.timedelta(days=2)
+    )
+    DatasetFactory(
+        name="mo-ta-cu",
+        title="Khác nữa",
+        notes="bệnh viện",
+        metadata_modified=base - dt.timedelta(1),
+    )
+    expected = ["tieu-de-moi", "tieu-de-cu", "mo-ta-moi", "mo-ta-cu"]
+    assert names(dataset_search(user=None, q="benh vien", rows=10)) == expected
+    pages = [names(dataset_search(user=None, q="benh vien", start=i, rows=1)) for i in range(4)]
+    assert [p[0] for p in pages] == expected
+    assert names(dataset_search(user=None, q="benh vien", start=1, rows=2)) == expected[1:3]

@@ -494,7 +494,7 @@ def apply_text_query(
         query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
         qs = qs.filter(document=query)
         return qs.annotate(score=SearchRank(F("document"), query)) if ranked else qs
-    expression = " ".join(f'"{w}"*' for w in words)
+    expression = _engine_query(words)
     if ranked:
         return qs.filter(fts__match__fts=expression)
     return qs.filter(
@@ -702,16 +702,16 @@ class FacetIndex:
             return list(cursor.fetchall())
 
     # -- masks
-    def text_mask(self, words: Sequence[str]) -> int:
+    def text_mask(self, words: Sequence[str], *, title_only: bool = False) -> int:
         """Entries matching ``words`` (see :func:`text_match_ids`); the last
         ``TEXT_CACHE_SIZE`` answers are kept until the index changes."""
-        key = tuple(words)
+        key = ("title" if title_only else "all", *words)
         with self.lock:
             cached = self.text_masks.get(key)
             if cached is not None:
                 self.text_masks.move_to_end(key)
                 return cached
-        mask = ids_to_mask(text_match_ids(words))
+        mask = ids_to_mask(text_match_ids(words, title_only=title_only))
         with self.lock:
             self.text_masks[key] = mask
             while len(self.text_masks) > TEXT_CACHE_SIZE:
@@ -778,20 +778,42 @@ def facet_index() -> FacetIndex:
     return _facet_index.refresh()
 
 
-def text_match_ids(words: Sequence[str]) -> list[int]:
+def _engine_query(words: Sequence[str], *, title_only: bool = False) -> str:
+    """The full-text query string: every word a prefix, all required; optionally only in
+    the title (FTS5 column filter / tsquery weight A)."""
+    if connection.vendor == "postgresql":
+        weight = "A" if title_only else ""
+        return " & ".join(f"{w}:*{weight}" for w in words)
+    expression = " ".join(f'"{w}"*' for w in words)
+    return f"{{text_title}} : ({expression})" if title_only else expression
+
+
+def text_match_ids(words: Sequence[str], *, title_only: bool = False) -> list[int]:
     """Ids of the entries whose text matches every word (as a prefix), deleted ones included."""
+    query = _engine_query(words, title_only=title_only)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT id FROM catalog_searchentry WHERE document @@ to_tsquery('simple', %s)",
-                [" & ".join(f"{w}:*" for w in words)],
+                [query],
             )
         else:
             cursor.execute(
-                "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s",
-                [" ".join(f'"{w}"*' for w in words)],
+                "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s", [query]
             )
         return [row[0] for row in cursor.fetchall()]
+
+
+def title_match_q(words: Sequence[str]) -> Q:
+    """Q over SearchEntry: every word (as a prefix) is in the title."""
+    query = _engine_query(words, title_only=True)
+    if connection.vendor == "postgresql":
+        return Q(document=SearchQuery(query, search_type="raw", config="simple"))
+    return Q(
+        pk__in=RawSQL(
+            "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s", [query]
+        )
+    )
 
 
 _MASK_FACETS = {
