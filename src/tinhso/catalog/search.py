@@ -645,42 +645,38 @@ class FacetIndex:
         return self
 
     def _load_all(self) -> None:
-        self.values = {}
-        self.active = self.draft = self.private = 0
-        self.by_org = {}
         entries = list(SearchEntry.objects.values_list("pk", "state", "private", "organization_id"))
         self._apply(entries, incremental=False)
 
     def _apply(self, entries: list[tuple[int, str, bool, Any]], *, incremental: bool) -> None:
-        if incremental and entries:
+        """Compute new bitmaps (from the current ones plus ``entries``, or from scratch) and
+        swap them in, so concurrent readers never see a half-built dict."""
+        if incremental:
             clear = ~ids_to_mask(pk for pk, *_ in entries)
-            self.active &= clear
-            self.draft &= clear
-            self.private &= clear
-            self.by_org = {k: v & clear for k, v in self.by_org.items()}
-            self.values = {
-                f: {v: m & clear for v, m in vals.items()} for f, vals in self.values.items()
-            }
-        active = [pk for pk, state, _p, _o in entries if state == Dataset.State.ACTIVE]
-        draft = [pk for pk, state, _p, _o in entries if state == Dataset.State.DRAFT]
-        self.active |= ids_to_mask(active)
-        self.draft |= ids_to_mask(draft)
-        self.private |= ids_to_mask(
-            pk for pk, state, private, _o in entries if private and state != Dataset.State.DELETED
-        )
+            active, draft, private = self.active & clear, self.draft & clear, self.private & clear
+            by_org = {k: v & clear for k, v in self.by_org.items()}
+            values = {f: {v: m & clear for v, m in vals.items()} for f, vals in self.values.items()}
+        else:
+            active = draft = private = 0
+            by_org, values = {}, {}
+        live = [
+            (pk, state, p, org) for pk, state, p, org in entries if state != Dataset.State.DELETED
+        ]
+        active |= ids_to_mask(pk for pk, state, _p, _o in live if state == Dataset.State.ACTIVE)
+        draft |= ids_to_mask(pk for pk, state, _p, _o in live if state == Dataset.State.DRAFT)
+        private |= ids_to_mask(pk for pk, _s, p, _o in live if p)
         orgs: dict[str, list[int]] = {}
-        for pk, state, _p, org in entries:
-            if state != Dataset.State.DELETED:
-                orgs.setdefault(str(org), []).append(pk)
+        for pk, _s, _p, org in live:
+            orgs.setdefault(str(org), []).append(pk)
         for org, pks in orgs.items():
-            self.by_org[org] = self.by_org.get(org, 0) | ids_to_mask(pks)
-        live = [pk for pk, state, _p, _o in entries if state != Dataset.State.DELETED]
-        if not live:
-            return
-        for field, value, ids in self._facet_rows(live if incremental else None):
-            mask = ids_to_mask(int(i) for i in ids.split(","))
-            bucket = self.values.setdefault(field, {})
-            bucket[value] = bucket.get(value, 0) | mask
+            by_org[org] = by_org.get(org, 0) | ids_to_mask(pks)
+        if live:
+            rows = self._facet_rows([pk for pk, *_ in live] if incremental else None)
+            for field, value, ids in rows:
+                bucket = values.setdefault(field, {})
+                bucket[value] = bucket.get(value, 0) | ids_to_mask(int(i) for i in ids.split(","))
+        self.values, self.by_org = values, by_org
+        self.active, self.draft, self.private = active, draft, private
 
     @staticmethod
     def _facet_rows(entry_ids: list[int] | None) -> list[tuple[str, str, str]]:
