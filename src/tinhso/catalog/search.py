@@ -15,8 +15,17 @@ Because both the stored text and the query are folded in Python, "dan so" matche
 "Dân số" and "da" matches "Đà" on both engines, with no ``unaccent`` needed. Every query
 token is a prefix ("thanh ho" finds "Thanh Hóa"); all tokens must match (AND).
 
+Relevance: bm25 (title ×10) on SQLite, ``ts_rank`` (title A, body B) on PostgreSQL. When a
+query matches more than ``selectors.RANK_LIMIT`` visible datasets, ranking every match costs
+too much, and the order becomes: title matches first, then the others, each most recently
+modified first.
+
+Counts and facets come from per-process bitmaps (:class:`FacetIndex`), kept in step with
+the database through :class:`~tinhso.catalog.models.SearchState` (every index write bumps
+its generation in the writer's transaction).
+
 Services call :func:`index_dataset` inside their transaction; ``tinhso catalog reindex``
-calls :func:`rebuild`.
+calls :func:`rebuild`. Rows changed with raw SQL are not seen until a reindex.
 """
 
 from __future__ import annotations
