@@ -285,3 +285,23 @@ def test_large_match_sets_rank_title_matches_first_then_by_recency(monkeypatch: 
     pages = [names(dataset_search(user=None, q="benh vien", start=i, rows=1)) for i in range(4)]
     assert [p[0] for p in pages] == expected
     assert names(dataset_search(user=None, q="benh vien", start=1, rows=2)) == expected[1:3]
+
+
+@pytest.mark.parametrize("sparse_max", [0, 64])
+def test_facets_and_filters_agree_for_bitmaps_and_id_lists(
+    monkeypatch: object, sparse_max: int
+) -> None:
+    monkeypatch.setattr(search, "SPARSE_MAX", sparse_max)  # type: ignore[attr-defined]
+    search._facet_index.generation = -1  # force a reload with this representation
+    for i in range(6):
+        DatasetFactory(name=f"f{i}", tags=["chung"] + (["le"] if i % 2 else []))
+    result = dataset_search(user=None, facet_fields=["tags"], facet_limit=1)
+    assert [(i.name, i.count) for i in result.facets["tags"]] == [("chung", 6)]
+    result = dataset_search(user=None, filters=Q(tags__name="le"), facet_fields=["tags"])
+    assert [(i.name, i.count) for i in result.facets["tags"]] == [("chung", 3), ("le", 3)]
+    services.dataset_patch(
+        user=None, dataset=Dataset.objects.get(name="f1"), check_permission=False, tags=["chung"]
+    )
+    result = dataset_search(user=None, facet_fields=["tags"], facet_limit=-1)
+    assert [(i.name, i.count) for i in result.facets["tags"]] == [("chung", 6), ("le", 2)]
+    assert dataset_search(user=None, facet_fields=["tags"], facet_limit=0).facets["tags"] == []

@@ -30,6 +30,7 @@ calls :func:`rebuild`. Rows changed with raw SQL are not seen until a reindex.
 
 from __future__ import annotations
 
+import bisect
 import re
 import secrets
 import threading
@@ -621,7 +622,8 @@ class FacetIndex:
     def __init__(self) -> None:
         self.generation = -1
         self.token = ""
-        self.values: dict[str, dict[str, int]] = {}
+        # field → value → entry ids: a bitmap, or a sorted tuple for rare values (memory).
+        self.values: dict[str, dict[str, Posting]] = {}
         self.active = 0
         self.draft = 0
         self.private = 0
@@ -664,7 +666,11 @@ class FacetIndex:
             clear = ~ids_to_mask(pk for pk, *_ in entries)
             active, draft, private = self.active & clear, self.draft & clear, self.private & clear
             by_org = {k: v & clear for k, v in self.by_org.items()}
-            values = {f: {v: m & clear for v, m in vals.items()} for f, vals in self.values.items()}
+            changed = {pk for pk, *_ in entries}
+            values = {
+                f: {v: _without(m, clear, changed) for v, m in vals.items()}
+                for f, vals in self.values.items()
+            }
         else:
             active = draft = private = 0
             by_org, values = {}, {}
@@ -683,7 +689,7 @@ class FacetIndex:
             rows = self._facet_rows([pk for pk, *_ in live] if incremental else None)
             for field, value, ids in rows:
                 bucket = values.setdefault(field, {})
-                bucket[value] = bucket.get(value, 0) | ids_to_mask(int(i) for i in ids.split(","))
+                bucket[value] = _merge(bucket.get(value), [int(i) for i in ids.split(",")])
         self.values, self.by_org = values, by_org
         self.active, self.draft, self.private = active, draft, private
 
@@ -747,32 +753,76 @@ class FacetIndex:
             wanted = {str(v).casefold() for v in values}
             for value, m in bucket.items():
                 if value.casefold() in wanted:
-                    mask |= m
+                    mask |= _as_mask(m)
             return mask
         for value in values:
-            mask |= bucket.get(str(value), 0)
+            mask |= _as_mask(bucket.get(str(value), 0))
         return mask
 
     def counts(
         self, mask: int, fields: Sequence[str], *, limit: int, mincount: int
     ) -> dict[str, list[FacetCount]]:
-        grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
+        """Facet counts over ``mask``: bitmaps by ``popcount(mask & bitmap)``, rare values by
+        looking their ids up in the mask's bytes. Values are visited by decreasing size and
+        the walk stops once no remaining value can enter the top ``limit``."""
+        raw = mask.to_bytes((mask.bit_length() + 7) // 8 or 1, "little")
+        size = len(raw)
+        minimum = max(1, mincount)
+        grouped: dict[str, list[tuple[str, int]]] = {}
         for field in fields:
-            for value, m in self.values.get(field, {}).items():
-                n = (mask & m).bit_count()
-                if n >= max(1, mincount):
-                    grouped[field].append((value, n))
-        titles = _display_names(grouped)
-        result: dict[str, list[FacetCount]] = {}
-        for field, items in grouped.items():
-            items.sort(key=lambda item: (-item[1], item[0]))
+            bucket = self.values.get(field, {})
+            candidates = sorted(
+                ((_size(m), value, m) for value, m in bucket.items()), key=lambda c: (-c[0], c[1])
+            )
+            found: list[tuple[int, str]] = []  # (-count, value), kept sorted
+            for total, value, m in candidates:
+                if total < minimum:
+                    break
+                if limit == 0 or (0 < limit <= len(found) and total < -found[limit - 1][0]):
+                    break
+                if isinstance(m, int):
+                    n = (mask & m).bit_count()
+                else:
+                    n = sum(1 for i in m if (i >> 3) < size and raw[i >> 3] >> (i & 7) & 1)
+                if n >= minimum:
+                    bisect.insort(found, (-n, value))
             if limit >= 0:
-                items = items[:limit]
-            result[field] = [
+                found = found[:limit]
+            grouped[field] = [(value, -neg) for neg, value in found]
+        titles = _display_names(grouped)
+        return {
+            field: [
                 FacetCount(name=v, display_name=titles.get((field, v), v), count=n)
                 for v, n in items
             ]
-        return result
+            for field, items in grouped.items()
+        }
+
+
+Posting = int | tuple[int, ...]
+SPARSE_MAX = 64  # values held by at most this many entries are kept as id tuples
+
+
+def _as_mask(posting: Posting) -> int:
+    return posting if isinstance(posting, int) else ids_to_mask(posting)
+
+
+def _size(posting: Posting) -> int:
+    return posting.bit_count() if isinstance(posting, int) else len(posting)
+
+
+def _merge(posting: Posting | None, ids: list[int]) -> Posting:
+    if posting is None or posting == 0 or posting == ():
+        return tuple(sorted(set(ids))) if len(ids) <= SPARSE_MAX else ids_to_mask(ids)
+    if isinstance(posting, tuple) and len(posting) + len(ids) <= SPARSE_MAX:
+        return tuple(sorted(set(posting) | set(ids)))
+    return _as_mask(posting) | ids_to_mask(ids)
+
+
+def _without(posting: Posting, clear: int, changed: set[int]) -> Posting:
+    if isinstance(posting, int):
+        return posting & clear
+    return tuple(i for i in posting if i not in changed)
 
 
 _facet_index = FacetIndex()
