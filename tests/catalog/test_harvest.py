@@ -557,3 +557,48 @@ def test_admin_lists_sources_and_harvest_now_action_enqueues_a_job(
     job = HarvestJob.objects.get(source=source)
     assert job.status == HarvestJob.Status.QUEUED
     assert client.get(f"/quan-tri/catalog/harvestjob/{job.pk}/change/").status_code == 200
+
+
+def test_ckan_round_trip_of_this_portal(
+    live_server: Any, organization: Organization, health_group: Group
+) -> None:
+    """This portal's own CKAN API harvested back: the harvester speaks what the API serves."""
+    other_agency = AgencyFactory(code="000.00.07.H98", name="Sở Giáo dục")
+    publisher = Organization.objects.create(agency=other_agency, name="so-gd", title="Sở Giáo dục")
+    original = services.dataset_create(
+        user=None,
+        organization=publisher,
+        name="truong-hoc",
+        title="Danh sách trường học",
+        notes="Trường học các cấp.",
+        license_id="CC0-1.0",
+        groups=["y-te"],
+        tags=["trường học"],
+        frequency="ANNUAL",
+        temporal_start=dt.date(2022, 1, 1),
+        check_permission=False,
+    )
+    services.resource_create(
+        user=None,
+        dataset=original,
+        name="XLSX",
+        url="https://example.vn/th.xlsx",
+        format="XLSX",
+        check_permission=False,
+    )
+    source = harvest_services.harvest_source_register(
+        url=live_server.url, kind="ckan", organization=organization, allow_private_addresses=True
+    )
+    job = harvest_job_run(harvest_services.harvest_job_create(source=source))
+    assert (job.status, job.created_count, job.error_count) == ("finished", 1, 0), job.log
+    copy_ = HarvestedDataset.objects.get(source=source).dataset
+    assert copy_.name == "truong-hoc-2"
+    assert copy_.organization == organization
+    assert (copy_.title, copy_.license_id, copy_.frequency) == (
+        "Danh sách trường học",
+        "CC0-1.0",
+        "ANNUAL",
+    )
+    assert copy_.temporal_start == dt.date(2022, 1, 1)
+    assert list(copy_.tags.values_list("name", flat=True)) == ["trường học"]
+    assert copy_.resources.get().url == "https://example.vn/th.xlsx"
