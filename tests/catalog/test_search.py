@@ -62,6 +62,18 @@ def test_title_match_ranks_above_description_match() -> None:
     assert names(dataset_search(user=None, q="benh vien")) == ["trong-tieu-de", "trong-mo-ta"]
 
 
+def test_whole_words_and_phrases_rank_above_prefix_only_matches() -> None:
+    DatasetFactory(title="Tài khoản định danh điện tử: số lượng", name="dinh-danh")
+    DatasetFactory(title="Dân số, diện tích và mật độ dân số theo xã", name="dan-so")
+    DatasetFactory(title="Số dân tộc thiểu số theo xã", name="so-dan")
+    assert names(dataset_search(user=None, q="dan so")) == ["dan-so", "so-dan", "dinh-danh"]
+    DatasetFactory(title="Tổ chức hành nghề luật sư", name="luat-su")
+    DatasetFactory(title="Sản lượng lúa theo xã", name="san-luong-lua")
+    assert names(dataset_search(user=None, q="lua"))[0] == "san-luong-lua"
+    # the boost changes the order only, never the set of matches
+    assert dataset_search(user=None, q="lua").count == 2
+
+
 def test_tags_groups_and_resource_names_are_searchable() -> None:
     GroupFactory(name="moi-truong", title="Môi trường")
     d = DatasetFactory(title="Bộ A", name="bo-a", tags=["Chất lượng nước"], groups=["moi-truong"])

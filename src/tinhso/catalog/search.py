@@ -503,10 +503,13 @@ def apply_text_query(
     if connection.vendor == "postgresql":
         query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
         qs = qs.filter(document=query)
-        return qs.annotate(score=SearchRank(F("document"), query)) if ranked else qs
-    expression = _engine_query(words)
+        if not ranked:
+            return qs
+        boosted = SearchQuery(_ranking_query(words), search_type="raw", config="simple")
+        return qs.annotate(score=SearchRank(F("document"), boosted))
     if ranked:
-        return qs.filter(fts__match__fts=expression)
+        return qs.filter(fts__match__fts=_ranking_query(words))
+    expression = _engine_query(words)
     return qs.filter(
         pk__in=RawSQL(
             "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s", [expression]
@@ -841,6 +844,25 @@ def _engine_query(words: Sequence[str], *, title_only: bool = False) -> str:
         return " & ".join(f"{w}:*{weight}" for w in words)
     expression = " ".join(f'"{w}"*' for w in words)
     return f"{{text_title}} : ({expression})" if title_only else expression
+
+
+def _ranking_query(words: Sequence[str]) -> str:
+    """The query used for relevance: the same matches as :func:`_engine_query` (every word
+    as a prefix), OR-ed with the words as whole tokens and, for several words, as a phrase.
+
+    Both engines score every matching alternative, so "dan so" puts "Dân số" (exact words,
+    adjacent) above "định danh … số" (prefix matches only) and "lua" puts "lúa" above
+    "luật". The alternatives are subsets of the prefix match, so the set is unchanged.
+    """
+    if connection.vendor == "postgresql":
+        parts = [" & ".join(f"{w}:*" for w in words), " & ".join(words)]
+        if len(words) > 1:
+            parts.append(" <-> ".join(words))
+        return " | ".join(f"({p})" for p in reversed(parts))
+    parts = [" ".join(f'"{w}"*' for w in words), " ".join(f'"{w}"' for w in words)]
+    if len(words) > 1:
+        parts.append('"' + " ".join(words) + '"')
+    return " OR ".join(f"({p})" for p in reversed(parts))
 
 
 def text_match_ids(words: Sequence[str], *, title_only: bool = False) -> list[int]:
