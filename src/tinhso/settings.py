@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ninja",
     "tinhso.core",
     "tinhso.catalog",
+    "tinhso.procedures",
     "tinhso.datastore",
     "tinhso.assessment",
     "tinhso.indicators",
