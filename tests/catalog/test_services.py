@@ -348,3 +348,14 @@ def test_group_ensure_creates_then_updates() -> None:
 def test_group_ensure_rejects_bad_name() -> None:
     with pytest.raises(CatalogValidationError):
         services.group_ensure(name="Y Tế", title="Y tế")
+
+
+@pytest.mark.parametrize("name", ["feed", "tao-moi"])
+def test_dataset_names_reserved_for_portal_pages_are_refused(name: str) -> None:
+    org = OrganizationFactory()
+    with pytest.raises(services.CatalogValidationError) as exc:
+        services.dataset_create(
+            user=None, check_permission=False, organization=org, name=name, title="Tên trùng"
+        )
+    assert "name" in exc.value.errors
+    assert not Dataset.objects.filter(name=name).exists()

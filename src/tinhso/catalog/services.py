@@ -418,6 +418,13 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+# Path segments of the portal's own pages under /du-lieu/ (a dataset with such a name
+# would be unreachable) and CKAN's reserved words.
+RESERVED_NAMES = frozenset(
+    {"feed", "tao-moi", "cua-toi", "to-chuc", "linh-vuc", "new", "edit", "search", "api"}
+)
+
+
 def _validate_dataset(values: dict[str, Any], *, instance: Dataset | None) -> dict[str, Any]:
     """Validate every field; return cleaned values or raise CatalogValidationError."""
     errors: dict[str, list[str]] = {}
@@ -433,6 +440,13 @@ def _validate_dataset(values: dict[str, Any], *, instance: Dataset | None) -> di
                 errors,
                 "name",
                 _("Tên định danh chỉ gồm chữ thường không dấu, số, dấu - và _, dài 2–100 ký tự."),
+            )
+        elif name in RESERVED_NAMES and (instance is None or instance.name != name):
+            _add(
+                errors,
+                "name",
+                _("“%(name)s” là từ dành riêng cho địa chỉ của cổng, hãy chọn tên khác.")
+                % {"name": name},
             )
         else:
             clash = Dataset.objects.filter(name=name)
