@@ -6,6 +6,8 @@ import re
 import uuid
 
 TABLE_NAME = re.compile(r"^ds_[0-9a-f]{32}_[0-9]{1,9}$")
+# PostgreSQL loads stream the file into an all-text staging table first (never queryable).
+STAGING_NAME = re.compile(r"^ds_[0-9a-f]{32}_[0-9]{1,9}_s$")
 # Ids given by API writers (datastore_create) may be any text CKAN allows: 1–63 bytes,
 # no leading underscore, no double quote or control characters.
 _BAD_ID_CHARS = re.compile(r'["\x00-\x1f\x7f]')
@@ -59,6 +61,13 @@ TYPE_ALIASES = {
 def table_name(resource_id: uuid.UUID | str, generation: int) -> str:
     name = f"ds_{uuid.UUID(str(resource_id)).hex}_{int(generation)}"
     assert TABLE_NAME.match(name)
+    return name
+
+
+def staging_name(table: str) -> str:
+    name = f"{table}_s"
+    if not STAGING_NAME.match(name):
+        raise ValueError(f"unsafe table name {table!r}")
     return name
 
 

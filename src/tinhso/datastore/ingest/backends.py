@@ -1,9 +1,7 @@
-"""Bulk writers: PostgreSQL COPY (psycopg 3) and SQLite batched executemany."""
+"""SQLite bulk writer (batched executemany). PostgreSQL loads go through ``pgload``."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,21 +66,7 @@ class SqliteWriter(Writer):
                 raw.close()
 
 
-class PostgresWriter(Writer):
-    vendor = "postgresql"
-
-    def write(self, rows: Sequence[Sequence[Any]]) -> None:
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows(rows)
-        with transaction.atomic(), connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg cursor
-            with raw.copy(f"COPY {quote_table(self.table)} FROM STDIN (FORMAT csv)") as copy:
-                copy.write(buf.getvalue())
-
-
 def writer_for(table: str, columns: Sequence[tuple[str, str]]) -> Writer:
-    if connection.vendor == "postgresql":
-        return PostgresWriter(table, columns)
     if connection.vendor == "sqlite":
         return SqliteWriter(table, columns)
     raise RuntimeError(f"DataStore does not support {connection.vendor}")

@@ -17,6 +17,14 @@ from functools import lru_cache
 from typing import Any
 
 TYPES = ("text", "int", "numeric", "date", "timestamp", "bool")
+TYPE_LABELS = {
+    "text": "văn bản",
+    "int": "số nguyên",
+    "numeric": "số thập phân",
+    "date": "ngày",
+    "timestamp": "ngày giờ",
+    "bool": "đúng/sai",
+}
 
 _WS = r"[ \t]*"
 _VALUE_PATTERNS = {

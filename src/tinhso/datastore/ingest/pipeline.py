@@ -1,5 +1,9 @@
-"""The load pipeline: read → detect header → infer types (pass 1) → convert and bulk
-write into a fresh table (pass 2) → build indexes. The caller swaps the table in."""
+"""The load pipeline: read → detect header → infer types → write a fresh typed table →
+build indexes. The caller swaps the table in.
+
+PostgreSQL reads the file once (``pgload``: COPY into a staging table, types inferred and
+converted in SQL); SQLite reads it twice here (whole-column inference in Python, then
+conversion and batched inserts)."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from tinhso.datastore.ingest.backends import writer_for
 from tinhso.datastore.ingest.errors import LoadError
 from tinhso.datastore.ingest.header import column_ids, detect_header
 from tinhso.datastore.ingest.infer import (
+    TYPE_LABELS,
     TYPES,
     ColumnProfile,
     ColumnType,
@@ -31,14 +36,6 @@ Log = Callable[[str, str], None]  # (level, message)
 MAX_INDEXES = 16
 # Rows parsed per step: small enough to stay in CPU caches (much faster than 50,000).
 READ_ROWS = 2000
-TYPE_LABELS = {
-    "text": "văn bản",
-    "int": "số nguyên",
-    "numeric": "số thập phân",
-    "date": "ngày",
-    "timestamp": "ngày giờ",
-    "bool": "đúng/sai",
-}
 
 
 @dataclass
@@ -132,6 +129,37 @@ def _load_file(
             },
         )
 
+    overrides: dict[str, str] = {
+        k: v for k, v in (options.get("types") or {}).items() if v in TYPES
+    }
+    if connection.vendor == "postgresql":
+        from tinhso.datastore.ingest.pgload import load_postgres
+
+        progress("loading", 0, 0)
+        pg_columns, rows = load_postgres(
+            reader=reader,
+            header=header,
+            ids=ids,
+            overrides=overrides,
+            table=table,
+            progress=progress,
+            log=log,
+            fit=_fit,
+        )
+        fields = [
+            {
+                "id": c.id,
+                "type": c.ctype.type,
+                "label": c.label,
+                "convention": c.ctype.convention,
+                "indexed": c.indexed,
+                "nulls": c.nulls,
+                "distinct": c.distinct,
+            }
+            for c in pg_columns
+        ]
+        return LoadResult(fields=fields, rows=rows, detected=_detected(reader, header))
+
     # Pass 1: type inference over every value.
     progress("analysing", 0, 0)
     profiles = [ColumnProfile() for _ in range(width)]
@@ -146,9 +174,6 @@ def _load_file(
             profile.observe(column, track_distinct=track)
         rows_read += len(chunk)
         progress("analysing", rows_read, 0)
-    overrides: dict[str, str] = {
-        k: v for k, v in (options.get("types") or {}).items() if v in TYPES
-    }
     ctypes: list[ColumnType] = []
     strict: list[bool] = []
     for cid, profile in zip(ids, profiles, strict=True):
@@ -258,6 +283,10 @@ def _load_file(
                 "distinct": len(prof.distinct) if prof.distinct is not None else None,
             }
         )
+    return LoadResult(fields=fields, rows=loaded, detected=_detected(reader, header))
+
+
+def _detected(reader: Reader, header: Any) -> dict[str, Any]:
     detected = dict(reader.detected)
     detected.update(
         {
@@ -266,7 +295,7 @@ def _load_file(
             "comma_decimal": reader.prefer_comma_decimal,
         }
     )
-    return LoadResult(fields=fields, rows=loaded, detected=detected)
+    return detected
 
 
 class _Restart(Exception):

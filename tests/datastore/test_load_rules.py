@@ -1,0 +1,132 @@
+"""Loading rules that must hold on both engines, in particular where the PostgreSQL load
+(COPY into a staging table, types guessed from the first rows and checked in SQL) could
+diverge from reading every value in Python."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from django.db import connection
+
+from tests.datastore.factories import loaded
+from tinhso.datastore.models import DatastoreTable, LoadLog
+from tinhso.datastore.selectors import datastore_search
+
+pytestmark = pytest.mark.django_db
+
+MANY = 2500  # more rows than the PostgreSQL load's sample (2,000)
+
+
+def records(table: DatastoreTable, **kw: object) -> list[dict[str, object]]:
+    result = datastore_search(table=table, limit=32000, **kw)  # type: ignore[arg-type]
+    ids = [f["id"] for f in result.fields]
+    return [dict(zip(ids, r, strict=True)) for r in result.records]
+
+
+def types(table: DatastoreTable) -> dict[str, str]:
+    return {f["id"]: f["type"] for f in table.fields}
+
+
+def test_quotes_inside_an_unquoted_field_are_kept_as_text() -> None:
+    content = 'ten,so\nCông ty "Hoàng Long",1\n5\'6",2\n"a, b",3\nab""c,4\n'.encode()
+    table = loaded(content)
+    assert table.status == DatastoreTable.Status.ACTIVE, table.error
+    assert [r["ten"] for r in records(table)] == [
+        'Công ty "Hoàng Long"',
+        "5'6\"",
+        "a, b",
+        'ab""c',
+    ]
+
+
+def test_quoted_field_spanning_lines_and_crlf_line_ends() -> None:
+    content = b'a,b\r\n"d\xc3\xb2ng 1\r\nd\xc3\xb2ng 2",1\r\nx,2\r\n'
+    table = loaded(content)
+    rows = records(table)
+    assert rows[0]["a"] == "dòng 1\r\ndòng 2" and rows[1] == {"_id": 2, "a": "x", "b": 2}
+
+
+def test_blank_lines_are_skipped() -> None:
+    table = loaded(b"a,b\n1,2\n\n3,4\n\n")
+    assert table.status == DatastoreTable.Status.ACTIVE, table.error
+    assert [r["a"] for r in records(table)] == [1, 3]
+
+
+def test_trailing_empty_cells_beyond_the_header_are_dropped() -> None:
+    table = loaded(b"a,b\n1,2,\n3,4,,\n")
+    assert table.status == DatastoreTable.Status.ACTIVE, table.error
+    assert records(table)[1] == {"_id": 2, "a": 3, "b": 4}
+
+
+def test_leading_zero_after_the_first_rows_keeps_the_column_text() -> None:
+    lines = ["ma,so"] + [f"{1000 + i},{i}" for i in range(MANY)] + ["0123,7"]
+    table = loaded("\n".join(lines).encode())
+    assert types(table) == {"ma": "text", "so": "int"}
+    assert records(table)[-1]["ma"] == "0123"
+
+
+def test_decimal_after_the_first_rows_widens_int_to_numeric() -> None:
+    lines = ["so"] + [str(i) for i in range(MANY)] + ["2.5"]
+    table = loaded("\n".join(lines).encode())
+    assert types(table) == {"so": "numeric"}
+    assert records(table)[-1]["so"] == 2.5
+
+
+def test_thousands_groups_after_the_first_rows() -> None:
+    lines = ["so"] + [str(i) for i in range(MANY)] + ['"1,234,567"']
+    table = loaded("\n".join(lines).encode())
+    assert types(table) == {"so": "int"}
+    assert records(table)[-1]["so"] == 1234567
+
+
+def test_padded_numbers_are_numbers() -> None:
+    lines = ["so"] + [str(i) for i in range(MANY)] + ["  42 "]
+    table = loaded("\n".join(lines).encode())
+    assert types(table) == {"so": "int"}
+    assert records(table)[-1]["so"] == 42
+
+
+def test_time_after_the_first_rows_makes_a_timestamp() -> None:
+    lines = ["ngay"] + ["05/03/2024"] * MANY + ["06/03/2024 08:30"]
+    table = loaded("\n".join(lines).encode())
+    assert types(table) == {"ngay": "timestamp"}
+    assert records(table)[-1]["ngay"] == "2024-03-06T08:30:00"
+
+
+def test_integer_beyond_bigint_becomes_numeric() -> None:
+    lines = ["so"] + [str(i) for i in range(MANY)] + ["123456789012345678901234"]
+    table = loaded("\n".join(lines).encode())
+    assert types(table)["so"] == "numeric"
+
+
+def test_impossible_date_after_the_first_rows_is_logged_with_its_line() -> None:
+    lines = ["ngay"] + ["05/03/2024"] * MANY + ["31/02/2024"]
+    table = loaded("\n".join(lines).encode())
+    assert types(table) == {"ngay": "text"}
+    log = LoadLog.objects.filter(resource=table.resource).first()
+    assert log is not None
+    assert any(
+        "31/02/2024" in e["message"] and f"dòng {MANY + 2}" in e["message"] for e in log.entries
+    )
+
+
+def test_decomposed_text_comes_out_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "Tên\nXã Quảng Phú\nPhường Đông Hương\n")
+    table = loaded(nfd.encode())
+    names = [r["ten"] for r in records(table)]
+    assert names == ["Xã Quảng Phú", "Phường Đông Hương"]
+    assert table.fields[0]["label"] == "Tên"
+
+
+def test_vietnamese_booleans_in_any_case() -> None:
+    table = loaded("a\ncó\nKHÔNG\nĐúng\nsai\n".encode())
+    assert types(table) == {"a": "bool"}
+    assert [r["a"] for r in records(table)] == [True, False, True, False]
+
+
+def test_no_staging_table_is_left_behind() -> None:
+    loaded(b"a,b\n1,2\n")
+    failed = loaded(b"a,b\n1,2\n3,4,5\n")
+    assert failed.status == DatastoreTable.Status.FAILED
+    assert not [t for t in connection.introspection.table_names() if t.endswith("_s")]
