@@ -6,6 +6,7 @@ statistics work: keep these field names stable; add fields freely.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -16,6 +17,22 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.models import Agency, Role
 from tinhso.core.text import clean_text, fold
+
+_NON_WORD = re.compile(r"[^0-9a-z.]+")
+
+
+def search_words(text: str) -> str:
+    """Folded text as space-separated words ("Hộ tịch (cấp xã)" → "ho tich cap xa")."""
+    return " ".join(w.strip(".") for w in _NON_WORD.sub(" ", fold(text)).split() if w.strip("."))
+
+
+def procedure_search_key(*, code: str, name: str, field_name: str) -> str:
+    """The folded text a procedure is searched by: name first, then code and field.
+
+    Words are framed by spaces (" dang ky khai sinh 1.001193 ho tich ") so a query word
+    matches the start of any word with one ``contains(" " + word)``, on every engine.
+    """
+    return f" {search_words(name)} {code.strip().lower()} {search_words(field_name)} "
 
 
 class Field(models.Model):
@@ -35,8 +52,17 @@ class Field(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = clean_text(self.name)
+        old_key = self.search_key
         self.search_key = fold(self.name)
         super().save(*args, **kwargs)
+        if old_key and old_key != self.search_key:
+            # Procedures are searched by their field's name too: keep their keys in step.
+            for procedure in self.procedures.all():
+                Procedure.objects.filter(pk=procedure.pk).update(
+                    search_key=procedure_search_key(
+                        code=procedure.code, name=procedure.name, field_name=self.name
+                    )
+                )
 
 
 class Procedure(models.Model):
@@ -73,6 +99,12 @@ class Procedure(models.Model):
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     steps = models.TextField(_("trình tự thực hiện"), blank=True)
     conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
+    applicants = models.TextField(_("đối tượng thực hiện"), blank=True)
+    submission_methods = models.TextField(
+        _("cách thức thực hiện"),
+        blank=True,
+        help_text=_("Nộp trực tiếp, qua bưu chính, trực tuyến…"),
+    )
     processing_days = models.PositiveIntegerField(
         _("thời hạn giải quyết (ngày làm việc)"), default=0
     )
@@ -98,14 +130,29 @@ class Procedure(models.Model):
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
         ordering: ClassVar = ["code"]
+        indexes: ClassVar = [
+            models.Index(fields=["is_active", "online_level"], name="procedures_active_online"),
+            models.Index(fields=["is_active", "level"], name="procedures_active_level"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = clean_text(self.name)
-        self.search_key = fold(f"{self.code} {self.name}")
+        self.code = self.code.strip()
+        self.search_key = procedure_search_key(
+            code=self.code, name=self.name, field_name=self.field.name if self.field_id else ""
+        )
         super().save(*args, **kwargs)
+
+    @property
+    def is_online(self) -> bool:
+        return self.online_level in (self.OnlineLevel.PARTIAL, self.OnlineLevel.FULL)
+
+    @property
+    def has_fee(self) -> bool:
+        return self.fee_amount > 0 or self.fee_timing != self.FeeTiming.NONE
 
 
 class RequiredDocument(models.Model):
