@@ -156,6 +156,26 @@ def test_include_total_false_omits_total(client: Client, table: DatastoreTable) 
     assert "total" not in body["result"]
 
 
+def test_total_is_exact_whatever_the_estimation_threshold(
+    client: Client, table: DatastoreTable
+) -> None:
+    rid = str(table.resource_id)
+    _s, body = call(client, "datastore_search", resource_id=rid, total_estimation_threshold=1)
+    result = body["result"]
+    assert result["total"] == table.row_count and result["total_was_estimated"] is False
+    assert result["total_estimation_threshold"] == 1
+    _s, body = call(
+        client,
+        "datastore_search",
+        resource_id=rid,
+        filters=json.dumps({"huyen": "Thọ Xuân"}),
+        total_estimation_threshold=0,
+    )
+    assert body["result"]["total"] == 1 and body["result"]["total_was_estimated"] is False
+    status, body = call(client, "datastore_search", resource_id=rid, total_estimation_threshold=-5)
+    assert status == 409 and "total_estimation_threshold" in body["error"]
+
+
 def test_limit_above_the_cap_is_a_validation_error(client: Client, table: DatastoreTable) -> None:
     status, body = call(client, "datastore_search", resource_id=str(table.resource_id), limit=32001)
     assert status == 409

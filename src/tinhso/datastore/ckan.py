@@ -76,10 +76,30 @@ def _delimited(rows: list[list[Any]], delimiter: str) -> str:
     return buf.getvalue()
 
 
+def _threshold(data: dict[str, Any]) -> int | None:
+    value = data.get("total_estimation_threshold")
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise ValidationError({"total_estimation_threshold": [_("Phải là số nguyên không âm.")]})
+    return number
+
+
 def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
     """Search a DataStore table: resource_id, filters, q, distinct, fields, sort, limit
-    (≤ 32000), offset, include_total, records_format (objects, lists, csv, tsv)."""
+    (≤ 32000), offset, include_total, total_estimation_threshold, records_format
+    (objects, lists, csv, tsv).
+
+    ``total`` is always exact (``total_was_estimated`` false): CKAN estimates it only
+    for a search without filters, q or distinct when ``total_estimation_threshold`` is
+    given, and for that search tinhso already knows the exact row count without
+    counting."""
     table = _table(context, data)
+    threshold = _threshold(data)
     records_format = str(data.get("records_format") or "objects")
     if records_format not in ("objects", "lists", "csv", "tsv"):
         raise ValidationError({"records_format": [_("Phải là objects, lists, csv hoặc tsv.")]})
@@ -124,6 +144,7 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
         )
     out: dict[str, Any] = {
         "include_total": result.total is not None,
+        "total_estimation_threshold": threshold,
         "resource_id": str(table.resource_id),
         "fields": selectors.ckan_fields(result.fields),
         "records_format": records_format,

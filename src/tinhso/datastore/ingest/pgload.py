@@ -754,38 +754,48 @@ def _convert_all(
 # ------------------------------------------------------------------ indexes
 
 
-def _statistics(table: str, columns: list[Column], rows: int) -> dict[str, tuple[float, int]]:
-    """n_distinct and average width per column from pg_stats (after ANALYZE)."""
+@dataclass
+class _Stats:
+    distinct: float = 0.0  # pg_stats.n_distinct (negative: a fraction of the rows)
+    width: int = 0
+    least_common: float = 0.0  # frequency of the rarest value when all are listed
+
+
+def _statistics(table: str, columns: list[Column], rows: int) -> dict[str, _Stats]:
+    """Distinct values, width, null and value frequencies per column from pg_stats."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT attname, n_distinct, avg_width, null_frac FROM pg_stats "
+            "SELECT attname, n_distinct, avg_width, null_frac, most_common_freqs FROM pg_stats "
             "WHERE schemaname = current_schema() AND tablename = %s",
             [table],
         )
-        stats, nulls = {}, {}
-        for name, nd, width, null_frac in cursor.fetchall():
-            stats[name] = (float(nd), int(width))
+        stats: dict[str, _Stats] = {}
+        nulls: dict[str, float] = {}
+        for name, nd, width, null_frac, freqs in cursor.fetchall():
+            stats[name] = _Stats(float(nd), int(width), float(min(freqs)) if freqs else 0.0)
             nulls[name] = float(null_frac)
     for c in columns:
         c.nulls = round(nulls.get(c.id, 0.0) * rows)
-        nd = stats.get(c.id, (0.0, 0))[0]
+        nd = stats.get(c.id, _Stats()).distinct
         distinct = round(-nd * rows) if nd < 0 else int(nd)
         c.distinct = distinct if distinct <= 10_000 else None
     return stats
 
 
-def _choose_indexes(
-    columns: list[Column], stats: dict[str, tuple[float, int]], rows: int
-) -> list[Column]:
+def _choose_indexes(columns: list[Column], stats: dict[str, _Stats], rows: int) -> list[Column]:
     """Index the columns people filter and sort on: every non-text column (numbers,
-    dates, booleans) and categorical text (at most INDEX_MAX_DISTINCT short values:
-    province, commune, status…). Free text is read by scanning."""
+    dates) and categorical text (at most INDEX_MAX_DISTINCT short values: province,
+    commune, status…). Free text is read by scanning, and so are columns with two
+    values of which neither is rare (yes/no, male/female): an index would not be used
+    to filter them."""
     chosen = []
     for c in columns:
         if c.nulls >= rows:
             continue
-        nd, width = stats.get(c.id, (0.0, 0))
-        categorical = 0 < nd <= INDEX_MAX_DISTINCT and width <= 200
+        st = stats.get(c.id, _Stats())
+        if 0 < st.distinct <= 2 and st.least_common >= 0.1:
+            continue
+        categorical = 0 < st.distinct <= INDEX_MAX_DISTINCT and st.width <= 200
         if c.ctype.type != "text" or categorical:
             chosen.append(c)
     return chosen[:MAX_INDEXES]
