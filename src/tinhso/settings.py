@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tinhso.core",
     "tinhso.catalog",
     "tinhso.procedures",
+    "tinhso.dossiers",
     "tinhso.datastore",
     "tinhso.assessment",
     "tinhso.indicators",

@@ -1,0 +1,616 @@
+"""The one-stop forms as PDF (reportlab, DejaVu Sans embedded, QR code to public tracking).
+
+Layouts follow the forms annexed to Circular 01/2018/TT-VPCP (guiding Decree
+61/2018/NĐ-CP as amended by Decree 107/2021/NĐ-CP): 01 receipt and appointment slip,
+02 request for additions, 03 refusal, 04 apology and new appointment, 05 process
+control sheet, 06 tracking book; plus the notice of stopping. Each form carries the
+agency header, the national motto, the dossier code and a QR code linking to
+``/tra-cuu/<code>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+import segno
+from django.conf import settings
+from django.utils import timezone
+
+from tinhso.dossiers.models import Dossier, DossierEvent, State
+from tinhso.dossiers.workflow import action_label
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+
+def _font_dir() -> Any:
+    from tinhso.assessment.reports import FONT_DIR
+
+    return FONT_DIR
+
+
+def _register_fonts() -> None:
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(_font_dir() / "DejaVuSans.ttf")))
+    if FONT_BOLD not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_font_dir() / "DejaVuSans-Bold.ttf")))
+    # <b> and <i> inside paragraphs: bold maps to the bold face, italic to the regular one.
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, FONT_BOLD)
+    addMapping(FONT, 0, 1, FONT)
+    addMapping(FONT, 1, 1, FONT_BOLD)
+
+
+def public_base_url() -> str:
+    configured = getattr(settings, "PUBLIC_BASE_URL", "")
+    if configured:
+        return str(configured).rstrip("/")
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")]
+    host = hosts[0] if hosts else "localhost"
+    if host in ("127.0.0.1", "localhost"):
+        return f"http://{host}:8000"
+    return f"https://{host}"
+
+
+def tracking_url(code: str) -> str:
+    return f"{public_base_url()}/tra-cuu/{code}"
+
+
+def _d(value: dt.date | dt.datetime | None, with_time: bool = False) -> str:
+    if value is None:
+        return "…/…/……"
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value)
+        return (
+            f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+            if with_time
+            else (f"{local:%d/%m/%Y}")
+        )
+    return f"{value:%d/%m/%Y}"
+
+
+def _qr(data: str, size: float) -> Any:
+    """A flowable drawing the QR code as vector squares (no image library needed)."""
+    from reportlab.platypus import Flowable
+
+    matrix = [list(row) for row in segno.make(data, error="m").matrix]
+
+    class QRFlowable(Flowable):  # type: ignore[misc]
+        def wrap(self, *args: Any) -> tuple[float, float]:
+            return size, size
+
+        def draw(self) -> None:
+            cell = size / (len(matrix) + 8)
+            c = self.canv
+            c.setFillColorRGB(0, 0, 0)
+            for y, row in enumerate(matrix):
+                for x, bit in enumerate(row):
+                    if bit:
+                        c.rect((x + 4) * cell, size - (y + 5) * cell, cell, cell, stroke=0, fill=1)
+
+    return QRFlowable()
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+
+    _register_fonts()
+    return {
+        "center": ParagraphStyle("c", fontName=FONT, fontSize=10, leading=13, alignment=TA_CENTER),
+        "center_b": ParagraphStyle(
+            "cb", fontName=FONT_BOLD, fontSize=10, leading=13, alignment=TA_CENTER
+        ),
+        "title": ParagraphStyle(
+            "t", fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER, spaceAfter=4
+        ),
+        "body": ParagraphStyle(
+            "b", fontName=FONT, fontSize=10.5, leading=15, alignment=TA_JUSTIFY, spaceAfter=3
+        ),
+        "small": ParagraphStyle("s", fontName=FONT, fontSize=8, leading=10),
+        "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=10.5),
+        "cell_b": ParagraphStyle("cellb", fontName=FONT_BOLD, fontSize=8.5, leading=10.5),
+        "italic": ParagraphStyle("i", fontName=FONT, fontSize=9.5, leading=12, alignment=TA_CENTER),
+    }
+
+
+def _header(d: Dossier, st: dict[str, Any], width: float) -> list[Any]:
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    parent = d.agency.parent.name.upper() if d.agency.parent else ""
+    left = [
+        Paragraph(escape(parent), st["center"]),
+        Paragraph(escape(d.agency.name.upper()), st["center_b"]),
+        Paragraph("———", st["center"]),
+        Paragraph(f"Số: {escape(d.code)}", st["center"]),
+    ]
+    right = [
+        Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", st["center_b"]),
+        Paragraph("Độc lập - Tự do - Hạnh phúc", st["center_b"]),
+        Paragraph("———————————", st["center"]),
+        Paragraph(f"<i>Ngày {_d(timezone.now())}</i>", st["center"]),
+    ]
+    table = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [table]
+
+
+def _signature(st: dict[str, Any], width: float, left_title: str, right_title: str) -> Any:
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    hint = "<i>(Ký và ghi rõ họ tên)</i>"
+    table = Table(
+        [
+            [
+                [Paragraph(left_title, st["center_b"]), Paragraph(hint, st["italic"])],
+                [Paragraph(right_title, st["center_b"]), Paragraph(hint, st["italic"])],
+            ]
+        ],
+        colWidths=[width / 2, width / 2],
+        rowHeights=[80],
+    )
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _qr_block(d: Dossier, st: dict[str, Any], width: float) -> Any:
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    url = tracking_url(d.code)
+    text = Paragraph(
+        "Tra cứu tình trạng hồ sơ: quét mã QR hoặc truy cập "
+        f"<font name='{FONT_BOLD}'>{escape(url)}</font>",
+        st["small"],
+    )
+    table = Table([[_qr(url, 70), text]], colWidths=[80, width - 80])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return table
+
+
+def _documents_table(d: Dossier, st: dict[str, Any], width: float) -> Any:
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    rows: list[list[Any]] = [
+        [
+            Paragraph("TT", st["cell_b"]),
+            Paragraph("Tên giấy tờ", st["cell_b"]),
+            Paragraph("Hình thức", st["cell_b"]),
+        ]
+    ]
+    docs = list(d.documents.filter(kind="application"))
+    if docs:
+        for i, doc in enumerate(docs, 1):
+            rows.append(
+                [
+                    str(i),
+                    Paragraph(escape(doc.name), st["cell"]),
+                    Paragraph("Bản điện tử", st["cell"]),
+                ]
+            )
+    else:
+        for i, req in enumerate(d.procedure.documents.all(), 1):
+            rows.append(
+                [
+                    str(i),
+                    Paragraph(escape(req.name), st["cell"]),
+                    Paragraph(escape(req.copies or "Bản giấy"), st["cell"]),
+                ]
+            )
+    table = Table(rows, colWidths=[24, width - 124, 100], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _p(text: str, st: dict[str, Any], style: str = "body") -> Any:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(text, st[style])
+
+
+def _applicant_lines(d: Dossier, st: dict[str, Any]) -> list[Any]:
+    return [
+        _p(f"Tiếp nhận hồ sơ của: <b>{escape(d.applicant_name)}</b>", st),
+        _p(f"Địa chỉ: {escape(d.applicant_address or '…')}", st),
+        _p(
+            f"Số điện thoại: {escape(d.applicant_phone or '…')}"
+            f" &nbsp; Thư điện tử: {escape(d.applicant_email or '…')}",
+            st,
+        ),
+        _p(f"Nội dung yêu cầu giải quyết: {escape(d.procedure.name)}", st),
+    ]
+
+
+def _last_note(d: Dossier, action: str) -> str:
+    event = d.events.filter(action=action).order_by("-at", "-id").first()
+    return event.note if event else ""
+
+
+def _build(d: Dossier, title: str, body: list[Any], sign: tuple[str, str]) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    _register_fonts()
+    st = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"{title} — {d.code}",
+        author=d.agency.name,
+    )
+    width = A4[0] - 35 * mm
+    story: list[Any] = [*_header(d, st, width), Spacer(1, 10), _p(title, st, "title")]
+    story += [Spacer(1, 6), *body, Spacer(1, 12), _signature(st, width, *sign), Spacer(1, 6)]
+    story.append(_qr_block(d, st, width))
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def render_receipt(d: Dossier) -> bytes:
+    st = _styles()
+    width = 175 * 2.83465
+    body = [
+        _p(f"{escape(d.agency.name)}", st),
+        *_applicant_lines(d, st),
+        _p("Thành phần hồ sơ nộp gồm:", st),
+        _documents_table(d, st, width),
+        _p(f"Số lượng hồ sơ: 01 bộ. Mã hồ sơ: <b>{escape(d.code)}</b>", st),
+        _p(
+            f"Thời gian giải quyết hồ sơ theo quy định là: {d.procedure.processing_days} "
+            "ngày làm việc.",
+            st,
+        ),
+        _p(f"Thời gian nhận hồ sơ: {_d(d.received_at, with_time=True)}.", st),
+        _p(
+            f"Thời gian trả kết quả giải quyết hồ sơ: <b>ngày {_d(d.appointment_date)}</b>.",
+            st,
+        ),
+        _p(
+            "Đăng ký nhận kết quả tại: Bộ phận Tiếp nhận và Trả kết quả"
+            + (" hoặc trên Cổng dịch vụ công." if d.channel == "online" else "."),
+            st,
+        ),
+        _p(
+            f"Lệ phí: {int(d.fee_amount):,} đồng.".replace(",", ".")
+            if d.fee_amount
+            else "Lệ phí: không.",
+            st,
+        ),
+    ]
+    return _build(
+        d,
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        body,
+        ("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+    )
+
+
+def render_additions(d: Dossier) -> bytes:
+    st = _styles()
+    note = escape(_last_note(d, "request_additions"))
+    body = [
+        _p(
+            f"{escape(d.agency.name)} tiếp nhận hồ sơ của: <b>{escape(d.applicant_name)}</b>",
+            st,
+        ),
+        _p(f"Nội dung yêu cầu giải quyết: {escape(d.procedure.name)}", st),
+        _p(
+            "Sau khi xem xét, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
+            st,
+        ),
+        _p(note or "…", st),
+        _p(
+            "Lý do: hồ sơ chưa đầy đủ hoặc chưa hợp lệ theo quy định. Thời gian chờ bổ sung "
+            "không tính vào thời hạn giải quyết hồ sơ.",
+            st,
+        ),
+        _p(
+            "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ "
+            f"{escape(d.agency.name)}"
+            + (f", số điện thoại {escape(d.agency.phone)}" if d.agency.phone else "")
+            + " để được hướng dẫn.",
+            st,
+        ),
+    ]
+    return _build(d, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", body, ("", "NGƯỜI HƯỚNG DẪN"))
+
+
+def render_refusal(d: Dossier) -> bytes:
+    st = _styles()
+    note = escape(_last_note(d, "refuse"))
+    body = [
+        _p(
+            f"{escape(d.agency.name)} tiếp nhận hồ sơ của: <b>{escape(d.applicant_name)}</b>",
+            st,
+        ),
+        _p(f"Nội dung yêu cầu giải quyết: {escape(d.procedure.name)}", st),
+        _p(
+            "Căn cứ quy định tại Nghị định số 61/2018/NĐ-CP về thực hiện cơ chế một cửa, "
+            "một cửa liên thông, cơ quan, đơn vị từ chối tiếp nhận, giải quyết hồ sơ "
+            "này với lý do cụ thể như sau:",
+            st,
+        ),
+        _p(note or "…", st),
+        _p("Xin thông báo để Ông/Bà được biết và thực hiện.", st),
+    ]
+    return _build(
+        d, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", body, ("", "NGƯỜI TIẾP NHẬN HỒ SƠ")
+    )
+
+
+def render_apology(d: Dossier) -> bytes:
+    st = _styles()
+    note = escape(_last_note(d, "apologize"))
+    body = [
+        _p(f"Kính gửi: Ông/Bà <b>{escape(d.applicant_name)}</b>", st),
+        _p(
+            f"Ngày {_d(d.received_at)}, {escape(d.agency.name)} tiếp nhận hồ sơ đề nghị "
+            f"giải quyết thủ tục {escape(d.procedure.name)}, mã hồ sơ {escape(d.code)}.",
+            st,
+        ),
+        _p(f"Thời hẹn trả kết quả giải quyết hồ sơ: ngày {_d(d.due_date)}.", st),
+        _p(
+            "Tuy nhiên đến nay, cơ quan, đơn vị chưa trả kết quả giải quyết hồ sơ của "
+            f"Ông/Bà đúng hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Lý do: {note}",
+            st,
+        ),
+        _p(
+            "Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. "
+            "Cơ quan, đơn vị xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà "
+            f"vào ngày <b>{_d(d.apology_due_date)}</b>.",
+            st,
+        ),
+        _p("Mong nhận được sự thông cảm của Ông/Bà.", st),
+    ]
+    return _build(
+        d, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", body, ("", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ")
+    )
+
+
+def render_stop(d: Dossier) -> bytes:
+    st = _styles()
+    note = escape(_last_note(d, "stop"))
+    body = [
+        _p(f"Kính gửi: Ông/Bà <b>{escape(d.applicant_name)}</b>", st),
+        _p(
+            f"{escape(d.agency.name)} thông báo dừng xử lý hồ sơ mã {escape(d.code)}, "
+            f"thủ tục {escape(d.procedure.name)}, tiếp nhận ngày {_d(d.received_at)}.",
+            st,
+        ),
+        _p(f"Lý do dừng xử lý: {note or '…'}", st),
+        _p(
+            "Hồ sơ và giấy tờ đã nộp được trả lại cho Ông/Bà tại Bộ phận Tiếp nhận và Trả "
+            "kết quả. Ông/Bà có thể nộp lại hồ sơ khi đáp ứng đủ điều kiện.",
+            st,
+        ),
+    ]
+    return _build(d, "THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ", body, ("", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"))
+
+
+def _events_table(events: Sequence[DossierEvent], st: dict[str, Any], width: float) -> Any:
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    head = ["Tên cơ quan, người xử lý", "Thời gian", "Thao tác", "Kết quả, ghi chú"]
+    rows: list[list[Any]] = [[Paragraph(h, st["cell_b"]) for h in head]]
+    for e in events:
+        who = escape(f"{e.agency.name if e.agency else ''} — {e.actor_name}")
+        rows.append(
+            [
+                Paragraph(who, st["cell"]),
+                Paragraph(_d(e.at, with_time=True), st["cell"]),
+                Paragraph(escape(action_label(e.action)), st["cell"]),
+                Paragraph(
+                    escape(
+                        f"{State(e.to_state).label if e.to_state else ''}"
+                        + (f" — {e.note}" if e.note else "")
+                    ),
+                    st["cell"],
+                ),
+            ]
+        )
+    table = Table(rows, colWidths=[width * 0.3, width * 0.2, width * 0.2, width * 0.3])
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def render_control(d: Dossier) -> bytes:
+    st = _styles()
+    width = 175 * 2.83465
+    body = [
+        _p(
+            f"Kèm theo hồ sơ của: <b>{escape(d.applicant_name)}</b> — mã hồ sơ "
+            f"<b>{escape(d.code)}</b>",
+            st,
+        ),
+        _p(f"Nộp tại: {escape(d.agency.name)}", st),
+        _p(f"Nhận lúc: {_d(d.received_at, with_time=True)}", st),
+        _p(f"Hẹn trả kết quả: ngày {_d(d.appointment_date)}", st),
+        _events_table(list(d.events.select_related("agency").order_by("at", "id")), st, width),
+    ]
+    return _build(
+        d, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", body, ("", "NGƯỜI TIẾP NHẬN HỒ SƠ")
+    )
+
+
+RENDERERS = {
+    "receipt": render_receipt,
+    "additions": render_additions,
+    "refusal": render_refusal,
+    "apology": render_apology,
+    "stop": render_stop,
+    "control": render_control,
+}
+
+
+def render_tracking_book(
+    *, agency_name: str, start: dt.date, end: dt.date, dossiers: Sequence[Dossier]
+) -> bytes:
+    """Mẫu 06: the tracking book of dossiers received in a period, landscape A4."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    _register_fonts()
+    st = _styles()
+    buffer = io.BytesIO()
+    page = landscape(A4)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=page,
+        leftMargin=10 * mm,
+        rightMargin=10 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title="Sổ theo dõi hồ sơ",
+    )
+    width = page[0] - 20 * mm
+    head = [
+        "TT",
+        "Mã hồ sơ",
+        "Tên TTHC",
+        "Số lượng hồ sơ (bộ)",
+        "Tên cá nhân, tổ chức",
+        "Địa chỉ, số điện thoại",
+        "Cơ quan chủ trì giải quyết",
+        "Ngày nhận hồ sơ",
+        "Ngày hẹn trả kết quả",
+        "Ngày có kết quả",
+        "Ngày trả kết quả",
+        "Ghi chú",
+    ]
+    rows: list[list[Any]] = [[Paragraph(h, st["cell_b"]) for h in head]]
+    for i, d in enumerate(dossiers, 1):
+        rows.append(
+            [
+                str(i),
+                Paragraph(escape(d.code), st["cell"]),
+                Paragraph(escape(d.procedure.name[:200]), st["cell"]),
+                "1",
+                Paragraph(escape(d.applicant_name), st["cell"]),
+                Paragraph(escape(f"{d.applicant_address} {d.applicant_phone}".strip()), st["cell"]),
+                Paragraph(escape(d.current_agency.name), st["cell"]),
+                _d(d.received_at),
+                _d(d.appointment_date),
+                _d(d.finished_at) if d.finished_at else "",
+                _d(d.returned_at) if d.returned_at else "",
+                Paragraph(escape(str(State(d.state).label)), st["cell"]),
+            ]
+        )
+    ratios = [0.03, 0.12, 0.17, 0.05, 0.1, 0.12, 0.1, 0.06, 0.06, 0.06, 0.06, 0.07]
+    table = Table(rows, colWidths=[width * r for r in ratios], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story = [
+        Paragraph(escape(agency_name.upper()), st["center_b"]),
+        Spacer(1, 4),
+        Paragraph("SỔ THEO DÕI HỒ SƠ", st["title"]),
+        Paragraph(f"Từ ngày {_d(start)} đến ngày {_d(end)}", st["center"]),
+        Spacer(1, 8),
+        table,
+    ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+TRACKING_BOOK_HEADERS = (
+    "TT",
+    "Mã hồ sơ",
+    "Tên TTHC",
+    "Số lượng hồ sơ (bộ)",
+    "Tên cá nhân, tổ chức",
+    "Địa chỉ, số điện thoại",
+    "Cơ quan chủ trì giải quyết",
+    "Ngày nhận hồ sơ",
+    "Ngày hẹn trả kết quả",
+    "Ngày có kết quả",
+    "Ngày trả kết quả",
+    "Trạng thái",
+    "Tiến độ",
+)
+
+
+def tracking_book_xlsx(
+    *, agency_name: str, start: dt.date, end: dt.date, dossiers: Sequence[Dossier]
+) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "So theo doi"
+    ws.append([f"SỔ THEO DÕI HỒ SƠ — {agency_name}"])
+    ws.append([f"Từ ngày {_d(start)} đến ngày {_d(end)}"])
+    ws.append(list(TRACKING_BOOK_HEADERS))
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+
+    def local(v: dt.datetime | None) -> dt.datetime | None:
+        return timezone.localtime(v).replace(tzinfo=None) if v else None
+
+    for i, d in enumerate(dossiers, 1):
+        ws.append(
+            [
+                i,
+                d.code,
+                _safe(d.procedure.name),
+                1,
+                _safe(d.applicant_name),
+                _safe(f"{d.applicant_address} {d.applicant_phone}".strip()),
+                _safe(d.current_agency.name),
+                local(d.received_at),
+                d.appointment_date,
+                local(d.finished_at),
+                local(d.returned_at),
+                str(State(d.state).label),
+                d.get_timeliness_display() if d.timeliness else "",
+            ]
+        )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _safe(text: str) -> str:
+    """Neutralise spreadsheet formula injection."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

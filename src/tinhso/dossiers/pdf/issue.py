@@ -1,0 +1,39 @@
+"""Issue a form: render it and keep the PDF with the dossier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tinhso.dossiers.models import Dossier, IssuedForm
+from tinhso.dossiers.pdf.forms import RENDERERS
+
+# Forms that only make sense once the matching event happened.
+PRECONDITIONS = {
+    "receipt": lambda d: d.received_at is not None,
+    "control": lambda d: d.received_at is not None,
+    "additions": lambda d: d.events.filter(action="request_additions").exists(),
+    "refusal": lambda d: d.events.filter(action="refuse").exists(),
+    "apology": lambda d: d.apologized_at is not None,
+    "stop": lambda d: d.events.filter(action="stop").exists(),
+}
+
+
+def form_available(dossier: Dossier, kind: str) -> bool:
+    check = PRECONDITIONS.get(kind)
+    return check is not None and bool(check(dossier))
+
+
+def form_issue(*, dossier: Dossier, kind: str, by: Any = None) -> IssuedForm:
+    from tinhso.dossiers.services import form_store
+
+    content = RENDERERS[kind](dossier)
+    return form_store(dossier=dossier, kind=kind, content=content, by=by)  # type: ignore[no-any-return]
+
+
+def form_latest_or_issue(*, dossier: Dossier, kind: str, by: Any = None) -> IssuedForm:
+    """The last issued PDF of ``kind`` (the control sheet is always regenerated: it grows)."""
+    if kind != "control":
+        latest = dossier.forms.filter(kind=kind).order_by("-created_at", "-id").first()
+        if latest is not None and latest.file and latest.file.storage.exists(latest.file.name):
+            return latest
+    return form_issue(dossier=dossier, kind=kind, by=by)

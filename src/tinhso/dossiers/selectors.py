@@ -1,0 +1,391 @@
+"""Reads for dossiers: access, queues, timelines, public tracking, statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from tinhso.core.models import Agency, Role
+from tinhso.core.selectors import agencies_for_user
+from tinhso.core.text import fold
+from tinhso.core.workcalendar import WorkingCalendar
+from tinhso.dossiers import deadlines
+from tinhso.dossiers.models import (
+    CLOCK_STOPPED_STATES,
+    FINAL_STATES,
+    Channel,
+    Dossier,
+    DossierEvent,
+    FeeStatus,
+    State,
+    Timeliness,
+)
+from tinhso.dossiers.workflow import ACTIONS, EVENT_PUBLIC_LABELS
+
+QUEUES = ("to_receive", "to_process", "to_approve", "due_soon", "overdue", "all")
+ACTIVE_STATES = (State.RECEIVED, State.PROCESSING)
+# Received and neither finished nor closed: the clock runs (or is paused).
+IN_PROGRESS_STATES = (
+    State.RECEIVED,
+    State.PROCESSING,
+    State.ADDITIONS_REQUESTED,
+    State.PAUSED,
+)
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related("procedure", "agency", "current_agency")
+
+
+def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
+    """Dossiers an officer may see (received by, or now at, one of their agencies)."""
+    agencies = agencies_for_user(user)
+    return _base().filter(Q(agency__in=agencies) | Q(current_agency__in=agencies))
+
+
+def dossier_get_for_user(*, code: str, user: Any) -> Dossier | None:
+    """The dossier if ``user`` is its applicant or an officer who may see it, else None."""
+    dossier = _base().filter(code=code).first()
+    if dossier is None or not user.is_authenticated:
+        return None
+    if dossier.applicant_id == user.pk:
+        return dossier
+    visible = agencies_for_user(user).filter(pk__in={dossier.agency_id, dossier.current_agency_id})
+    return dossier if visible.exists() else None
+
+
+def _role_agencies(user: Any, role: str) -> QuerySet[Agency]:
+    return agencies_for_user(user, roles=[role])
+
+
+def dossier_queue(
+    *,
+    user: Any,
+    queue: str,
+    q: str = "",
+    procedure_code: str = "",
+    state: str = "",
+    channel: str = "",
+    today: dt.date | None = None,
+) -> QuerySet[Dossier]:
+    """One officer work queue, filtered. Unknown queue names behave like ``all``."""
+    today = today or timezone.localdate()
+    if queue == "to_receive":
+        qs = _base().filter(
+            state=State.SUBMITTED, agency__in=_role_agencies(user, Role.ONE_STOP_OFFICER)
+        )
+    elif queue == "to_process":
+        cond = Q()
+        for role in (Role.SPECIALIST, Role.CLERK):
+            cond |= Q(current_role=role, current_agency__in=_role_agencies(user, role))
+        qs = _base().filter(cond, state__in=ACTIVE_STATES)
+    elif queue == "to_approve":
+        qs = _base().filter(
+            state__in=ACTIVE_STATES,
+            current_role=Role.LEADER,
+            current_agency__in=_role_agencies(user, Role.LEADER),
+        )
+    elif queue == "to_return":
+        qs = _base().filter(
+            state=State.RESULT_READY, agency__in=_role_agencies(user, Role.ONE_STOP_OFFICER)
+        )
+    elif queue == "due_soon":
+        limit = deadlines.due_soon_limit(WorkingCalendar.load(), today)
+        qs = dossiers_visible_to(user).filter(
+            state__in=ACTIVE_STATES, due_date__gte=today, due_date__lte=limit
+        )
+    elif queue == "overdue":
+        qs = dossiers_visible_to(user).filter(state__in=ACTIVE_STATES, due_date__lt=today)
+    else:
+        qs = dossiers_visible_to(user)
+    if q:
+        text = q.strip()
+        folded = fold(text)
+        qs = qs.filter(
+            Q(code__icontains=text)
+            | Q(applicant_citizen_id=text)
+            | Q(procedure__search_key__contains=folded)
+            | Q(applicant_name__icontains=text)
+        )
+    if procedure_code:
+        qs = qs.filter(procedure__code=procedure_code)
+    if state:
+        qs = qs.filter(state=state)
+    if channel:
+        qs = qs.filter(channel=channel)
+    order = ("due_date", "submitted_at") if queue in ("due_soon", "overdue") else ("submitted_at",)
+    return qs.order_by(*order, "id")
+
+
+def queue_counts(*, user: Any) -> dict[str, int]:
+    return {
+        name: dossier_queue(user=user, queue=name).count()
+        for name in ("to_receive", "to_process", "to_approve", "to_return", "due_soon", "overdue")
+    }
+
+
+def citizen_dossiers(*, user: Any) -> QuerySet[Dossier]:
+    return _base().filter(applicant=user).order_by("-submitted_at", "-id")
+
+
+def reusable_documents(*, user: Any) -> list[Any]:
+    """The citizen's earlier files, newest version of each (name, hash) once."""
+    from tinhso.dossiers.models import DossierDocument
+
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for doc in (
+        DossierDocument.objects.filter(dossier__applicant=user)
+        .exclude(kind=DossierDocument.Kind.RESULT)
+        .select_related("dossier")
+        .order_by("-uploaded_at", "-id")[:200]
+    ):
+        key = (doc.name, doc.sha256)
+        if key not in seen:
+            seen.add(key)
+            out.append(doc)
+    return out
+
+
+def history(dossier: Dossier) -> list[DossierEvent]:
+    """The officers' view: every event."""
+    return list(dossier.events.select_related("agency", "actor").order_by("at", "id"))
+
+
+def timeline(dossier: Dossier) -> list[dict[str, Any]]:
+    """The applicant's simplified view: public events only, no officer names."""
+    out = []
+    for event in dossier.events.order_by("at", "id"):
+        spec = ACTIONS.get(event.action)
+        label = spec.public_label if spec is not None else EVENT_PUBLIC_LABELS.get(event.action)
+        if label is None:
+            continue
+        note = event.note if event.action in ("request_additions", "refuse", "stop") else ""
+        out.append({"at": event.at, "label": str(label), "state": event.to_state, "note": note})
+    return out
+
+
+def tracking_info(*, code: str) -> dict[str, Any] | None:
+    """Public tracking: status and dates only, never personal data."""
+    d = (
+        Dossier.objects.select_related("procedure", "agency")
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if d is None:
+        return None
+    return {
+        "code": d.code,
+        "procedure": d.procedure.name,
+        "procedure_code": d.procedure.code,
+        "agency": d.agency.name,
+        "state": d.state,
+        "state_label": str(State(d.state).label),
+        "submitted_at": d.submitted_at,
+        "received_at": d.received_at,
+        "due_date": d.appointment_date,
+        "finished_at": d.finished_at,
+        "returned_at": d.returned_at,
+        "timeline": [
+            {"at": t["at"], "label": t["label"], "state": t["state"]} for t in timeline(d)
+        ],
+    }
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def _as_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return lo, hi
+
+
+def _scope(qs: QuerySet[Dossier], agency: Agency | None) -> QuerySet[Dossier]:
+    if agency is None:
+        return qs
+    return qs.filter(agency__path__startswith=agency.path)
+
+
+def dossier_statistics(*, agency: Agency | None, start: dt.date, end: dt.date) -> dict[str, int]:
+    """The contract the indicators app expects (see ``tinhso.indicators.providers``).
+
+    ``received``: dossiers received in [start, end]; ``received_online`` of which online;
+    ``finished``: results ready in the period; ``finished_on_time``: of which early or on
+    time; ``paid``: dossiers with a fee paid in the period; ``paid_online`` of which online.
+    """
+    lo, hi = _as_range(start, end)
+    base = _scope(Dossier.objects.all(), agency)
+    received = base.filter(received_at__gte=lo, received_at__lt=hi).aggregate(
+        n=Count("id"), online=Count("id", filter=Q(channel=Channel.ONLINE))
+    )
+    finished = base.filter(finished_at__gte=lo, finished_at__lt=hi).aggregate(
+        n=Count("id"),
+        ok=Count("id", filter=Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])),
+    )
+    paid = base.filter(fee_status=FeeStatus.PAID, paid_at__gte=lo, paid_at__lt=hi).aggregate(
+        n=Count("id"), online=Count("id", filter=Q(paid_online=True))
+    )
+    return {
+        "received": received["n"],
+        "received_online": received["online"],
+        "finished": finished["n"],
+        "finished_on_time": finished["ok"],
+        "paid": paid["n"],
+        "paid_online": paid["online"],
+    }
+
+
+GROUPINGS = {"agency": "agency", "field": "procedure__field", "level": "procedure__level"}
+
+
+def _pct(part: int, whole: int) -> float | None:
+    if not whole:
+        return None
+    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def statistics_table(
+    *,
+    start: dt.date,
+    end: dt.date,
+    group_by: str = "agency",
+    agencies: Iterable[Agency] | QuerySet[Agency] | None = None,
+    today: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """Rows per agency, field or level for the period [start, end].
+
+    * received — received in the period; online share is over those;
+    * early / on_time / late — results ready in the period, by classification;
+    * in_progress — received on or before ``end``, not finished nor closed by then
+      (as of now for the current period); overdue — of those, past their due date;
+    * paid / paid_online — fees paid in the period; satisfaction — mean rating (1–5) of
+      dossiers finished in the period.
+    """
+    today = today or timezone.localdate()
+    key = GROUPINGS.get(group_by, "agency")
+    lo, hi = _as_range(start, end)
+    qs = Dossier.objects.all()
+    if agencies is not None:
+        qs = qs.filter(agency__in=agencies)
+    rows: dict[Any, dict[str, Any]] = defaultdict(
+        lambda: {
+            "received": 0,
+            "received_online": 0,
+            "early": 0,
+            "on_time": 0,
+            "late": 0,
+            "in_progress": 0,
+            "overdue": 0,
+            "paid": 0,
+            "paid_online": 0,
+            "rating_sum": 0.0,
+            "rated": 0,
+        }
+    )
+    for r in (
+        qs.filter(received_at__gte=lo, received_at__lt=hi)
+        .values(key)
+        .annotate(n=Count("id"), online=Count("id", filter=Q(channel=Channel.ONLINE)))
+    ):
+        rows[r[key]]["received"] += r["n"]
+        rows[r[key]]["received_online"] += r["online"]
+    for r in (
+        qs.filter(finished_at__gte=lo, finished_at__lt=hi)
+        .values(key, "timeliness")
+        .annotate(n=Count("id"), avg=Avg("rating"), rated=Count("rating"))
+    ):
+        row = rows[r[key]]
+        if r["timeliness"] in (Timeliness.EARLY, Timeliness.ON_TIME, Timeliness.LATE):
+            row[r["timeliness"]] += r["n"]
+        if r["rated"]:
+            row["rating_sum"] += float(r["avg"]) * r["rated"]
+            row["rated"] += r["rated"]
+    as_of = min(end, today)
+    _lo_ignored, as_of_hi = _as_range(as_of, as_of)
+    open_qs = qs.filter(received_at__lt=as_of_hi).filter(
+        Q(finished_at__isnull=True) | Q(finished_at__gte=as_of_hi)
+    )
+    open_qs = open_qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=as_of_hi))
+    for r in open_qs.values(key).annotate(
+        n=Count("id"),
+        late=Count(
+            "id",
+            filter=Q(due_date__lt=as_of) & ~Q(state__in=list(CLOCK_STOPPED_STATES)),
+        ),
+    ):
+        rows[r[key]]["in_progress"] += r["n"]
+        rows[r[key]]["overdue"] += r["late"]
+    for r in (
+        qs.filter(fee_status=FeeStatus.PAID, paid_at__gte=lo, paid_at__lt=hi)
+        .values(key)
+        .annotate(n=Count("id"), online=Count("id", filter=Q(paid_online=True)))
+    ):
+        rows[r[key]]["paid"] += r["n"]
+        rows[r[key]]["paid_online"] += r["online"]
+    labels = _labels(group_by, [k for k in rows if k is not None])
+    out = []
+    for k, row in rows.items():
+        finished = row["early"] + row["on_time"] + row["late"]
+        out.append(
+            {
+                "key": labels.get(k, ("", str(k)))[0],
+                "name": labels.get(k, ("", str(k)))[1],
+                **{n: v for n, v in row.items() if n not in ("rating_sum",)},
+                "finished": finished,
+                "on_time_rate": _pct(row["early"] + row["on_time"], finished),
+                "online_share": _pct(row["received_online"], row["received"]),
+                "paid_online_share": _pct(row["paid_online"], row["paid"]),
+                "satisfaction": round(row["rating_sum"] / row["rated"], 2)
+                if row["rated"]
+                else None,
+            }
+        )
+    out.sort(key=lambda r: (-r["received"], r["name"]))
+    return out
+
+
+def _labels(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
+    if group_by == "field":
+        from tinhso.procedures.models import Field
+
+        return {f.pk: (f.code, f.name) for f in Field.objects.filter(pk__in=keys)}
+    if group_by == "level":
+        from tinhso.procedures.models import Procedure
+
+        return {k: (k, str(Procedure.Level(k).label)) for k in keys}
+    return {a.pk: (a.code, a.name) for a in Agency.objects.filter(pk__in=keys)}
+
+
+def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = (
+        "received",
+        "received_online",
+        "early",
+        "on_time",
+        "late",
+        "finished",
+        "in_progress",
+        "overdue",
+        "paid",
+        "paid_online",
+        "rated",
+    )
+    t: dict[str, Any] = {k: sum(r[k] for r in rows) for k in keys}
+    rating_sum = sum((r["satisfaction"] or 0) * r["rated"] for r in rows)
+    t["on_time_rate"] = _pct(t["early"] + t["on_time"], t["finished"])
+    t["online_share"] = _pct(t["received_online"], t["received"])
+    t["paid_online_share"] = _pct(t["paid_online"], t["paid"])
+    t["satisfaction"] = round(rating_sum / t["rated"], 2) if t["rated"] else None
+    return t
+
+
+def final_states() -> frozenset[str]:
+    return FINAL_STATES
