@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Resource
+from tinhso.core.text import fold
 from tinhso.datastore import access, conf
 from tinhso.datastore.models import DatastoreTable
 from tinhso.datastore.services import (
@@ -84,10 +85,6 @@ def _field_or_error(table: DatastoreTable, name: Any, param: str) -> dict[str, A
     return f
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _as_text(col: str) -> str:
     return f"CAST({col} AS TEXT)"
 
@@ -137,7 +134,6 @@ def build_filters(table: DatastoreTable, filters: Any, q: Any = None) -> tuple[s
             if len(non_null) != len(converted):
                 parts.append(f"{col} IS NULL")
             clauses.append("(" + " OR ".join(parts) + ")")
-    op = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
     if isinstance(q, dict):
         for name, term in q.items():
             f = _field_or_error(table, name, "q")
@@ -145,8 +141,9 @@ def build_filters(table: DatastoreTable, filters: Any, q: Any = None) -> tuple[s
                 raise DatastoreValidationError({"q": [_("Giá trị tìm kiếm không hợp lệ.")]})
             term = str(term).strip()
             if term:
-                clauses.append(f"{_as_text(quote_ident(f['id']))} {op} %s ESCAPE '\\'")
-                params.append(_like(term))
+                sql, values = _contains(_as_text(quote_ident(f["id"])), term)
+                clauses.append(sql)
+                params.extend(values)
     elif q is not None and q != "":
         if not isinstance(q, str):
             raise DatastoreValidationError(
@@ -157,10 +154,57 @@ def build_filters(table: DatastoreTable, filters: Any, q: Any = None) -> tuple[s
             cols = [f for f in table.fields if f["type"] == "text"] or table.fields
             ors = []
             for f in cols:
-                ors.append(f"{_as_text(quote_ident(f['id']))} {op} %s ESCAPE '\\'")
-                params.append(_like(term))
+                sql, values = _contains(_as_text(quote_ident(f["id"])), term)
+                ors.append(sql)
+                params.extend(values)
             clauses.append("(" + " OR ".join(ors) + ")" if ors else "1=0")
     return " AND ".join(clauses), params
+
+
+# Vietnamese letters with a diacritic (NFC, lower case) and their folded letter.
+_VI_MARKED = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_VI_FOLDED = "".join(fold(ch) for ch in _VI_MARKED)
+# ASCII letters that stand for a marked letter once folded: in a LIKE prefilter they
+# become "_" (any one character), since NFC Vietnamese letters are one character each.
+_FOLDABLE = frozenset("aeiouyd")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(col: str, term: str) -> tuple[str, list[Any]]:
+    """SQL (and parameters) for "``col`` contains ``term``", ignoring case and
+    Vietnamese diacritics (``ha noi`` finds ``Hà Nội``, ``Đà Nẵng`` finds ``DA NANG``).
+
+    PostgreSQL folds with ``translate(lower(…))``. SQLite first keeps the rows whose
+    text matches the term with every foldable vowel and ``d`` as a one-character
+    wildcard (a plain ``LIKE``), then checks those with ``tinhso.core.text.fold``."""
+    folded = fold(term)
+    pattern = "%" + _escape_like(folded) + "%"
+    if connection.vendor == "postgresql":
+        return (
+            f"translate(lower({col}), %s, %s) LIKE %s ESCAPE '\\'",
+            [_VI_MARKED, _VI_FOLDED, pattern],
+        )
+    _ensure_sqlite_fold()
+    loose = "".join("_" if ch in _FOLDABLE else _escape_like(ch) for ch in folded)
+    return (
+        f"({col} LIKE %s ESCAPE '\\' AND ds_fold({col}) LIKE %s ESCAPE '\\')",
+        ["%" + loose + "%", pattern],
+    )
+
+
+def _ensure_sqlite_fold() -> None:
+    """Register ``ds_fold`` on this SQLite connection (cheap; done before each use)."""
+    connection.ensure_connection()
+    connection.connection.create_function(  # type: ignore[union-attr]
+        "ds_fold", 1, _fold_or_none, deterministic=True
+    )
+
+
+def _fold_or_none(value: Any) -> str | None:
+    return None if value is None else fold(str(value))
 
 
 def parse_sort(table: DatastoreTable, sort: Any) -> list[tuple[str, str]]:

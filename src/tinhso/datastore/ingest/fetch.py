@@ -4,9 +4,11 @@ time limits and no private/loopback addresses unless allowed."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import ipaddress
 import shutil
 import socket
+import ssl
 import tempfile
 import time
 import urllib.error
@@ -35,44 +37,95 @@ def declared_format(resource: Resource) -> str:
     return suffix or fmt
 
 
-def check_host(host: str, *, allow_private: bool) -> None:
+def check_host(host: str, *, allow_private: bool, port: int | None = None) -> str:
+    """Resolve ``host`` once and refuse it if any of its addresses is private, loopback
+    or link-local (unless allowed); returns the address to connect to."""
     try:
-        infos = socket.getaddrinfo(host, None)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise LoadError(_("Không phân giải được tên máy chủ %(host)s.") % {"host": host}) from exc
+    if not infos:
+        raise LoadError(_("Không phân giải được tên máy chủ %(host)s.") % {"host": host})
     for info in infos:
-        ip = ipaddress.ip_address(info[4][0])
+        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not allow_private and not ip.is_global:
             raise LoadError(
                 _("Địa chỉ %(host)s trỏ vào mạng nội bộ (%(ip)s): không được phép tải.")
                 % {"host": host, "ip": ip}
             )
+    return str(infos[0][4][0])
+
+
+def _pinned(cls: type[http.client.HTTPConnection], allow_private: bool) -> Any:
+    """A connection class whose socket goes to the address that ``check_host`` checked
+    (not to a second DNS answer: no DNS rebinding between check and connect). The host
+    name is still used for the Host header, TLS SNI and certificate verification."""
+
+    def make(host: str, **kwargs: Any) -> http.client.HTTPConnection:
+        conn = cls(host, **kwargs)
+        address = check_host(conn.host, allow_private=allow_private, port=conn.port)
+
+        def create_connection(
+            target: tuple[str, int], timeout: Any = None, source_address: Any = None
+        ) -> socket.socket:
+            return socket.create_connection((address, target[1]), timeout, source_address)
+
+        conn._create_connection = create_connection  # type: ignore[attr-defined]
+        return conn
+
+    return make
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allow_private: bool) -> None:
+        super().__init__()
+        self.allow_private = allow_private
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(_pinned(http.client.HTTPConnection, self.allow_private), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, allow_private: bool) -> None:
+        super().__init__(context=ssl.create_default_context())
+        self.allow_private = allow_private
+
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(
+            _pinned(http.client.HTTPSConnection, self.allow_private),
+            req,
+            context=self._context,  # type: ignore[attr-defined]
+        )
 
 
 class _CheckedRedirect(urllib.request.HTTPRedirectHandler):
-    def __init__(self, allow_private: bool) -> None:
-        self.allow_private = allow_private
+    """Redirects only to http(s); the new host is checked when its connection opens."""
 
     def redirect_request(
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> Any:
-        _check_url(newurl, allow_private=self.allow_private)
+        _check_scheme(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _check_url(url: str, *, allow_private: bool) -> None:
+def _check_scheme(url: str) -> None:
     parts = urllib.parse.urlparse(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise LoadError(_("Chỉ tải được địa chỉ http(s)."))
-    check_host(parts.hostname, allow_private=allow_private)
 
 
 def fetch_url(url: str, dest: Path) -> None:
     allow_private = conf.get("FETCH_ALLOW_PRIVATE")
-    _check_url(url, allow_private=allow_private)
+    _check_scheme(url)
     max_bytes = conf.get("FETCH_MAX_BYTES")
     timeout = conf.get("FETCH_TIMEOUT_SECONDS")
-    opener = urllib.request.build_opener(_CheckedRedirect(allow_private))
+    # No proxies from the environment: the checked address is the one connected to.
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        _PinnedHTTPHandler(allow_private),
+        _PinnedHTTPSHandler(allow_private),
+        _CheckedRedirect(),
+    )
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"User-Agent": "tinhso-datastore/1"})  # noqa: S310
     try:
@@ -88,9 +141,15 @@ def fetch_url(url: str, dest: Path) -> None:
                 if time.monotonic() > deadline:
                     raise LoadError(_("Tải tệp quá %(s)d giây, đã dừng.") % {"s": timeout})
                 out.write(chunk)
+    except LoadError:
+        raise
     except urllib.error.HTTPError as exc:
         raise LoadError(_("Máy chủ nguồn trả lỗi HTTP %(code)d.") % {"code": exc.code}) from exc
-    except (urllib.error.URLError, OSError) as exc:
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, LoadError):
+            raise exc.reason from exc
+        raise LoadError(_("Không tải được tệp: %(err)s") % {"err": str(exc)[:200]}) from exc
+    except OSError as exc:
         raise LoadError(_("Không tải được tệp: %(err)s") % {"err": str(exc)[:200]}) from exc
 
 
