@@ -177,18 +177,19 @@ def _contains(col: str, term: str) -> tuple[str, list[Any]]:
     """SQL (and parameters) for "``col`` contains ``term``", ignoring case and
     Vietnamese diacritics (``ha noi`` finds ``Hà Nội``, ``Đà Nẵng`` finds ``DA NANG``).
 
-    PostgreSQL folds with ``translate(lower(…))``. SQLite first keeps the rows whose
-    text matches the term with every foldable vowel and ``d`` as a one-character
-    wildcard (a plain ``LIKE``), then checks those with ``tinhso.core.text.fold``."""
+    Both engines first keep the values that match the term with every foldable vowel and
+    ``d`` as a one-character wildcard (a plain ``LIKE``, in C), then check those:
+    PostgreSQL with ``translate(lower(…))``, SQLite with ``tinhso.core.text.fold``."""
     folded = fold(term)
     pattern = "%" + _escape_like(folded) + "%"
-    if connection.vendor == "postgresql":
+    loose = "".join("_" if ch in _FOLDABLE else _escape_like(ch) for ch in folded)
+    if connection.vendor == "postgresql":  # the LIKE prefilter spares most translate() calls
         return (
-            f"translate(lower({col}), %s, %s) LIKE %s ESCAPE '\\'",
-            [_VI_MARKED, _VI_FOLDED, pattern],
+            f"(lower({col}) LIKE %s ESCAPE '\\' "
+            f"AND translate(lower({col}), %s, %s) LIKE %s ESCAPE '\\')",
+            ["%" + loose + "%", _VI_MARKED, _VI_FOLDED, pattern],
         )
     _ensure_sqlite_fold()
-    loose = "".join("_" if ch in _FOLDABLE else _escape_like(ch) for ch in folded)
     return (
         f"({col} LIKE %s ESCAPE '\\' AND ds_fold({col}) LIKE %s ESCAPE '\\')",
         ["%" + loose + "%", pattern],
