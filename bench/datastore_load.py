@@ -1,7 +1,7 @@
 """DataStore load benchmark (issue 5).
 
 Generates a CSV of ``--rows`` rows × 12 columns (Vietnamese text, integers, decimals,
-dd/mm/yyyy dates, booleans; ~150 MB at 1,000,000 rows) and, in the same run, measures:
+dd/mm/yyyy dates, có/không booleans; ~123 MB at 1,000,000 rows) and, in the same run, measures:
 
 * SQLite: tinhso's full load (parse, infer types over every value, load, index, swap)
   against ``sqlite-utils insert --csv`` (detects types) and against a bare floor (Python's
@@ -219,7 +219,14 @@ def child_tinhso(db_url: str, var_dir: str, csv_path: str) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     if table.status != "active":
         raise SystemExit(f"load failed: {table.error}")
+    from tinhso.datastore.models import LoadLog
+
+    log = LoadLog.objects.filter(resource=resource).first()
+    phases = [
+        e["message"] for e in (log.entries if log else []) if e["message"].startswith("PostgreSQL:")
+    ]
     return {
+        "phases": phases[0] if phases else "",
         "seconds": seconds,
         "rows": table.row_count,
         "resource_id": str(resource.pk),
@@ -464,7 +471,11 @@ def main() -> None:
     print("|---|---:|---:|---|")
     for name, seconds, rss, ratio in results:
         print(f"| {name} | {seconds:.1f} | {rss:.0f} | {ratio} |")
-    print(f"\ntypes inferred: {ts['types']}\nindexed: {ts['indexed']}\n")
+    print(f"\ntypes inferred: {ts['types']}\nindexed (SQLite): {ts['indexed']}")
+    if not args.skip_pg:
+        print(f"types (PostgreSQL): {pts['types']}\nindexed (PostgreSQL): {pts['indexed']}")
+        print(f"phases: {pts['phases']}")
+    print()
     print("| datastore_search (CKAN action, test client) | p50 ms | p95 ms |")
     print("|---|---:|---:|")
     for label, res in (("SQLite", search_sqlite), ("PostgreSQL", search_pg)):

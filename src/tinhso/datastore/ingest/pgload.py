@@ -26,6 +26,7 @@ import csv
 import io
 import os
 import re
+import time
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -835,15 +836,20 @@ def _run_parallel(statements: list[str]) -> None:
             future.result()
 
 
-def _finish(table: str, columns: list[Column], rows: int, progress: Progress) -> None:
+def _finish(
+    table: str, columns: list[Column], rows: int, progress: Progress
+) -> tuple[float, float]:
+    """VACUUM ANALYZE, then the indexes; returns the seconds each took."""
     qt = quote_table(table)
     progress("indexing", rows, rows)
+    started = time.monotonic()
     with connection.cursor() as cursor:
         # VACUUM sets the visibility map, so counts can use index-only scans.
         if connection.in_atomic_block:
             cursor.execute(f"ANALYZE {qt}")
         else:
             cursor.execute(f"VACUUM (ANALYZE) {qt}")
+    vacuumed = time.monotonic()
     stats = _statistics(table, columns, rows)
     chosen = _choose_indexes(columns, stats, rows)
     # "_id" is unique (a unique index, built alongside the others, not a constraint that
@@ -855,6 +861,7 @@ def _finish(table: str, columns: list[Column], rows: int, progress: Progress) ->
             f'CREATE INDEX "{index_name(table, c.position)}" ON {qt} ({quote_ident(c.id)})'
         )
     _run_parallel(statements)
+    return vacuumed - started, time.monotonic() - vacuumed
 
 
 # ------------------------------------------------------------------ entry point
@@ -890,6 +897,7 @@ def load_postgres(
     stage = staging_name(table)
     width = header.width
     drop_stale_staging(table)
+    started = time.monotonic()
     try:
         _create_staging(stage, width)
         staged: Staged | None = None
@@ -907,6 +915,7 @@ def load_postgres(
         if staged is None:
             staged = _stream_rows(reader, header, stage, progress, fit)
 
+        staged_at = time.monotonic()
         progress("analysing", staged.rows, 0)
         columns = [Column(position=j, id=cid, label=header.labels[j]) for j, cid in enumerate(ids)]
         profiles = _sample_profiles(stage, width)
@@ -924,7 +933,23 @@ def load_postgres(
             log=log,
         )
         _drop(stage)
-        _finish(table, columns, rows, progress)
+        converted_at = time.monotonic()
+        vacuum, indexes = _finish(table, columns, rows, progress)
+        log(
+            "info",
+            _(
+                "PostgreSQL: chép vào bảng tạm %(copy).1f giây, xác định và chuyển kiểu "
+                "%(convert).1f giây, VACUUM ANALYZE %(vacuum).1f giây, %(n)d chỉ mục "
+                "%(index).1f giây."
+            )
+            % {
+                "copy": staged_at - started,
+                "convert": converted_at - staged_at,
+                "vacuum": vacuum,
+                "n": 1 + sum(c.indexed for c in columns),
+                "index": indexes,
+            },
+        )
         return columns, rows
     except BaseException:
         with connection.cursor() as cursor:
