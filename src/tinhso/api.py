@@ -15,6 +15,7 @@ from tinhso.core.api import router as core_router
 from tinhso.core.auth import InvalidToken
 from tinhso.core.services import DomainError
 from tinhso.datastore.api import router as datastore_router
+from tinhso.dossiers.api import router as dossiers_router
 from tinhso.indicators.api import router as indicators_router
 
 api = NinjaAPI(
@@ -118,3 +119,4 @@ api.add_router("/", core_router)
 api.add_router("/assessment/", assessment_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/datastore/", datastore_router)
+api.add_router("/", dossiers_router)
