@@ -17,6 +17,7 @@ from tinhso.core.services import DomainError
 from tinhso.datastore.api import router as datastore_router
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.indicators.api import router as indicators_router
+from tinhso.procedures.api import router as procedures_router
 
 api = NinjaAPI(
     title="tinhso API",
@@ -119,4 +120,5 @@ api.add_router("/", core_router)
 api.add_router("/assessment/", assessment_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/datastore/", datastore_router)
+api.add_router("/procedures", procedures_router)
 api.add_router("/", dossiers_router)

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("tinhso.core.urls")),
     path("", include("tinhso.catalog.urls")),
     path("", include("tinhso.datastore.urls")),
+    path("", include("tinhso.procedures.urls")),
     path("danh-gia/", include("tinhso.assessment.urls")),
     path("chi-so/", include("tinhso.indicators.urls")),
     path("quan-tri/", admin.site.urls),
