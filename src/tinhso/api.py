@@ -16,7 +16,9 @@ from tinhso.core.auth import InvalidToken
 from tinhso.core.services import DomainError
 from tinhso.datastore.api import router as datastore_router
 from tinhso.dossiers.api import router as dossiers_router
+from tinhso.identity.api import router as identity_router
 from tinhso.indicators.api import router as indicators_router
+from tinhso.payments.api import router as payments_router
 from tinhso.procedures.api import router as procedures_router
 
 api = NinjaAPI(
@@ -121,4 +123,6 @@ api.add_router("/assessment/", assessment_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/datastore/", datastore_router)
 api.add_router("/procedures", procedures_router)
+api.add_router("/", identity_router)
+api.add_router("/", payments_router)
 api.add_router("/", dossiers_router)

@@ -47,7 +47,11 @@ _declare("SECRET_KEY", "", "secret key; generated under var/ outside production"
 _declare("ALLOWED_HOSTS", "127.0.0.1,localhost", "comma-separated host names")
 _declare("CSRF_TRUSTED_ORIGINS", "", "comma-separated origins (https://…) behind a proxy")
 _declare("DEBUG", "false", "true/false; never true in production")
-_declare("REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL for the redis task backend (TASK_BACKEND=redis)")
+_declare(
+    "REDIS_URL",
+    "redis://127.0.0.1:6379/0",
+    "Redis URL for the redis task backend (TASK_BACKEND=redis)",
+)
 _declare("TASK_BACKEND", "database", "database, redis or immediate")
 _declare("MEDIA_ROOT", "<var>/media", "where uploaded files are stored")
 _declare("STATIC_ROOT", "<var>/static", "where collectstatic writes")
@@ -61,6 +65,15 @@ _declare("TINHSO_SECURE_PROXY", "false", "trust X-Forwarded-Proto from a TLS pro
 _declare("LOG_LEVEL", "INFO", "log level of the tinhso loggers")
 _declare("HARVEST_MAX_BYTES", "52428800", "largest response a harvest fetches, in bytes")
 _declare("HARVEST_TIMEOUT_SECONDS", "60", "time limit of one harvest HTTP request, in seconds")
+_declare("POPULATION_REGISTRY", "simulator", "population-registry adapter: simulator or http")
+_declare("POPULATION_REGISTRY_URL", "", "base URL of the registry gateway (http adapter)")
+_declare("POPULATION_REGISTRY_TOKEN", "", "bearer token sent to the population-registry gateway")
+_declare("POPULATION_REGISTRY_TIMEOUT_SECONDS", "5", "time limit of one registry look-up (s)")
+_declare("PAYMENT_GATEWAY", "simulator", "payment-gateway adapter: simulator or vnpay")
+_declare("PAYMENT_HMAC_SECRET", "", "shared secret signing gateway callbacks")
+_declare("PAYMENT_CALLBACK_MAX_AGE_SECONDS", "300", "oldest gateway callback accepted (s)")
+_declare("PAYMENT_GATEWAY_URL", "", "payment page URL of the real gateway (vnpay adapter)")
+_declare("PAYMENT_MERCHANT_CODE", "", "merchant code at the real gateway (vnpay adapter)")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -182,6 +195,20 @@ def secret_key(*, production: bool) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def payment_secret(*, secret_key: str, production: bool) -> str:
+    """``PAYMENT_HMAC_SECRET``, or outside production one derived from the secret key."""
+    value = raw("PAYMENT_HMAC_SECRET").strip()
+    if value:
+        if len(value) < 32:
+            raise ConfigError("PAYMENT_HMAC_SECRET quá ngắn: cần ít nhất 32 ký tự")
+        return value
+    if production:
+        raise ConfigError("PAYMENT_HMAC_SECRET chưa được đặt: bắt buộc khi TINHSO_ENV=production")
+    import hashlib
+
+    return hashlib.sha256(f"tinhso-payments:{secret_key}".encode()).hexdigest()
 
 
 def email_config() -> dict[str, object]:

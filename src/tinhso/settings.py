@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "tinhso.datastore",
     "tinhso.assessment",
     "tinhso.indicators",
+    "tinhso.identity",
+    "tinhso.payments",
     "tinhso.demo",
 ]
 
@@ -190,3 +192,18 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 HARVEST_MAX_BYTES = config.get_int("HARVEST_MAX_BYTES", minimum=1024)
 HARVEST_TIMEOUT_SECONDS = config.get_int("HARVEST_TIMEOUT_SECONDS", minimum=1)
+
+POPULATION_REGISTRY = config.get_choice("POPULATION_REGISTRY", ("simulator", "http"))
+POPULATION_REGISTRY_URL = config.raw("POPULATION_REGISTRY_URL").strip()
+if POPULATION_REGISTRY == "http" or POPULATION_REGISTRY_URL:
+    POPULATION_REGISTRY_URL = config.get_url("POPULATION_REGISTRY_URL", ("https", "http"))
+POPULATION_REGISTRY_TOKEN = config.raw("POPULATION_REGISTRY_TOKEN").strip()
+POPULATION_REGISTRY_TIMEOUT = config.get_int("POPULATION_REGISTRY_TIMEOUT_SECONDS", minimum=1)
+
+PAYMENT_GATEWAY = config.get_choice("PAYMENT_GATEWAY", ("simulator", "vnpay"))
+PAYMENT_HMAC_SECRET = config.payment_secret(secret_key=SECRET_KEY, production=PRODUCTION)
+PAYMENT_CALLBACK_MAX_AGE = config.get_int("PAYMENT_CALLBACK_MAX_AGE_SECONDS", minimum=10)
+PAYMENT_GATEWAY_URL = config.raw("PAYMENT_GATEWAY_URL").strip()
+if PAYMENT_GATEWAY == "vnpay" or PAYMENT_GATEWAY_URL:
+    PAYMENT_GATEWAY_URL = config.get_url("PAYMENT_GATEWAY_URL", ("https", "http"))
+PAYMENT_MERCHANT_CODE = config.raw("PAYMENT_MERCHANT_CODE").strip()

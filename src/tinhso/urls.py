@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tinhso.catalog.ckan_urls")),
     path("", include("tinhso.catalog.dcat_urls")),
     path("", include("tinhso.catalog.sitemaps")),
+    path("", include("tinhso.payments.callback_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
@@ -29,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("danh-gia/", include("tinhso.assessment.urls")),
     path("chi-so/", include("tinhso.indicators.urls")),
     path("quan-tri/", admin.site.urls),
+    path("tai-khoan/", include("tinhso.identity.urls")),
+    path("thanh-toan/", include("tinhso.payments.urls")),
     path(
         "tai-khoan/dang-nhap/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

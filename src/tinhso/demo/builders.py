@@ -8,10 +8,12 @@ from typing import Any, TextIO
 from tinhso.demo.assessment_data import build_assessment
 from tinhso.demo.catalog_data import build_catalog
 from tinhso.demo.core_data import build_core
+from tinhso.demo.identity_data import build_identity
 from tinhso.demo.indicators_data import build_indicators
 from tinhso.demo.procedures_data import build_procedures
 
 BUILDERS: list[tuple[str, Callable[[], Any]]] = [("core", build_core), ("catalog", build_catalog)]
+BUILDERS.insert(1, ("identity", build_identity))
 BUILDERS.insert(1, ("procedures", build_procedures))  # after core, before what needs procedures
 BUILDERS.append(("assessment", build_assessment))
 BUILDERS.append(("indicators", build_indicators))
