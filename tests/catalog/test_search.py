@@ -223,8 +223,11 @@ def test_results_have_related_objects_prefetched(django_assert_max_num_queries: 
         d = DatasetFactory(name=f"p{i}", tags=["t1", "t2"])
         ResourceFactory(dataset=d)
     result = dataset_search(user=None)
+    assert len(result.dataset_ids) == 5
+    datasets = result.datasets  # loaded on first use, with their relations
     with django_assert_max_num_queries(0):  # type: ignore[operator]
-        for d in result.datasets:
+        assert result.datasets is datasets
+        for d in datasets:
             _ = (d.organization.title, d.license, list(d.tags.all()), list(d.resources.all()))
             _ = list(d.groups.all())
 

@@ -635,7 +635,7 @@ def current_package_list_with_resources(
         facet_fields=(),
         include_private=bool(getattr(context.user, "is_superuser", False)),
     )
-    return ckan_dict.dataset_dicts(result.datasets, base_url=context.base_url)
+    return ckan_dict.dataset_dicts_by_id(result.dataset_ids, base_url=context.base_url)
 
 
 @_read
@@ -735,7 +735,7 @@ def package_search(context: ActionContext, data: dict[str, Any]) -> dict[str, An
         include_private=include_private and context.authenticated,
         include_drafts=include_drafts and context.authenticated,
     )
-    results = ckan_dict.dataset_dicts(result.datasets, base_url=context.base_url)
+    results = ckan_dict.dataset_dicts_by_id(result.dataset_ids, base_url=context.base_url)
     if fields_wanted:
         results = [{k: d[k] for k in fields_wanted if k in d} for d in results]
     facets: dict[str, dict[str, int]] = {}
@@ -901,7 +901,9 @@ def _group_or_org_show(
     )
     out.update({"extras": [], "tags": [], "groups": [], "users": []})
     if include_datasets:
-        out["packages"] = ckan_dict.dataset_dicts(result.datasets, base_url=context.base_url)
+        out["packages"] = ckan_dict.dataset_dicts_by_id(
+            result.dataset_ids, base_url=context.base_url
+        )
     return out
 
 

@@ -732,6 +732,11 @@ class FacetIndex:
                 self.text_masks.popitem(last=False)
         return mask
 
+    def cached_text_mask(self, words: Sequence[str], *, title_only: bool = False) -> int | None:
+        """The cached answer of :meth:`text_mask`, or None (nothing is queried)."""
+        with self.lock:
+            return self.text_masks.get(("title" if title_only else "all", *words))
+
     def visible(
         self, *, readable_orgs: list[str] | None, include_private: bool, include_drafts: bool
     ) -> int:

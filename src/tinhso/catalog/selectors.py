@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -48,10 +49,16 @@ class FacetItem:
 @dataclass
 class SearchResult:
     count: int
-    datasets: list[Dataset]  # the requested page, in order, with related objects prefetched
+    dataset_ids: list[uuid.UUID]  # the requested page, in order
     facets: dict[str, list[FacetItem]] = field(
         default_factory=dict
     )  # field → items sorted by count desc
+
+    @cached_property
+    def datasets(self) -> list[Dataset]:
+        """The page's datasets, in order, with related objects prefetched (loaded on first
+        use: the CKAN API builds its dicts from ``dataset_ids`` without model instances)."""
+        return datasets_by_ids(self.dataset_ids)
 
 
 def dataset_search(
@@ -134,7 +141,7 @@ def dataset_search(
             page_ids = list(
                 qs.order_by(*order).values_list("dataset_id", flat=True)[start : start + rows]
             )
-    return SearchResult(count=count, datasets=datasets_by_ids(page_ids), facets=facets)
+    return SearchResult(count=count, dataset_ids=page_ids, facets=facets)
 
 
 # Above this many matches, relevance is "title matches first, then the rest, each most
@@ -151,18 +158,29 @@ def _tiered_page(
     start: int,
     rows: int,
 ) -> list[uuid.UUID]:
+    """Page ``start:start+rows`` of "title matches first, then the others", each most
+    recently modified first. The number of title matches is needed only when the page
+    starts past them: a full or partial first-tier page tells it (or the cached title
+    mask does), so a first page costs no extra title-only text match."""
     matching = search.apply_text_query(qs, words, ranked=False)
     in_title = search.title_match_q(words)
-    title_count = (mask & index.text_mask(words, title_only=True)).bit_count()
     order = ["-metadata_modified", "-name"]
+    cached = index.cached_text_mask(words, title_only=True)
+    title_count = None if cached is None else (mask & cached).bit_count()
     ids: list[uuid.UUID] = []
-    if start < title_count:
+    if title_count is None or start < title_count:
         ids = list(
             matching.filter(in_title)
             .order_by(*order)
             .values_list("dataset_id", flat=True)[start : start + rows]
         )
+        if len(ids) == rows:
+            return ids
+        if title_count is None and (ids or start == 0):
+            title_count = start + len(ids)
     if len(ids) < rows:
+        if title_count is None:
+            title_count = (mask & index.text_mask(words, title_only=True)).bit_count()
         offset = max(0, start - title_count)
         ids += list(
             matching.exclude(in_title)
