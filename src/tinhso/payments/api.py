@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -80,9 +80,12 @@ def payment_refund_create(request: HttpRequest, public_id: uuid.UUID, body: Refu
         payment=payment, amount=Decimal(body.amount), reason=body.reason, actor=user
     )
     payment.refresh_from_db()
-    return 201, {
-        "amount": int(refund.amount),
-        "reason": refund.reason,
-        "gateway_refund_id": refund.gateway_refund_id,
-        "payment": payment_as_dict(payment),
-    }
+    return Status(
+        201,
+        {
+            "amount": int(refund.amount),
+            "reason": refund.reason,
+            "gateway_refund_id": refund.gateway_refund_id,
+            "payment": payment_as_dict(payment),
+        },
+    )
