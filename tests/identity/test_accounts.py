@@ -169,3 +169,9 @@ def test_repeated_failed_verifications_are_slowed_down(person) -> None:  # type:
             user=user, citizen_id=person.citizen_id, full_name="Phạm Thị Hương", date_of_birth=BORN
         )
     assert "quá nhiều lần" in exc.value.message
+
+
+def test_login_page_links_to_registration_and_account_page_to_the_id_page(client: Client) -> None:
+    assert "/tai-khoan/dang-ky/" in client.get("/tai-khoan/dang-nhap/").content.decode()
+    client.force_login(UserFactory(username="ai-do"))
+    assert "/tai-khoan/dinh-danh/" in client.get("/tai-khoan/").content.decode()
