@@ -318,12 +318,6 @@ def spec_from_dict(data: Any, *, where: str = "") -> tuple[ProcedureSpec | None,
         if data.get("online_level") in (None, ""):
             r.error("online_level", _("Bắt buộc phải có."))
         spec.online_level = Procedure.OnlineLevel.INFORMATION
-    if spec.fee_amount > 0 and spec.fee_timing == Procedure.FeeTiming.NONE:
-        r.error(
-            "fee_timing",
-            _("Thủ tục có thu phí phải ghi thời điểm nộp: before_receipt hoặc before_result."),
-        )
-
     documents = data.get("documents") or []
     if not isinstance(documents, list):
         r.error("documents", _("Phải là danh sách thành phần hồ sơ."))
@@ -389,16 +383,6 @@ def spec_from_dict(data: Any, *, where: str = "") -> tuple[ProcedureSpec | None,
         if step.agency_scope != WorkflowStep.AgencyScope.SPECIFIC and step.agency:
             r.error(f"{key}.agency", _("Chỉ ghi mã cơ quan khi agency_scope là specific."))
         spec.workflow.append(step)
-    total = sum((s.working_days for s in spec.workflow), Decimal(0))
-    if spec.workflow and total > spec.processing_days:
-        r.error(
-            "workflow",
-            _(
-                "Tổng thời gian các bước (%(total)s ngày) vượt thời hạn giải quyết "
-                "(%(days)s ngày làm việc)."
-            )
-            % {"total": _number(total), "days": spec.processing_days},
-        )
     return spec, r.errors
 
 
@@ -430,8 +414,30 @@ class Lookups:
 
 
 def spec_validate(spec: ProcedureSpec, lookups: Lookups, *, where: str = "") -> list[SpecError]:
-    """Checks against the database: known agencies, a named new field, existing templates."""
+    """Rules across fields, and checks against the database: known agencies, a named new
+    field, existing template files."""
     errors: list[SpecError] = []
+    if spec.fee_amount > 0 and spec.fee_timing == Procedure.FeeTiming.NONE:
+        errors.append(
+            SpecError(
+                "fee_timing",
+                _("Thủ tục có thu phí phải ghi thời điểm nộp: before_receipt hoặc before_result."),
+                where,
+            )
+        )
+    total = sum((s.working_days for s in spec.workflow), Decimal(0))
+    if spec.workflow and total > spec.processing_days:
+        errors.append(
+            SpecError(
+                "workflow",
+                _(
+                    "Tổng thời gian các bước (%(total)s ngày) vượt thời hạn giải quyết "
+                    "(%(days)s ngày làm việc)."
+                )
+                % {"total": _number(total), "days": spec.processing_days},
+                where,
+            )
+        )
     if spec.field_code and spec.field_code not in lookups.fields and not spec.field_name:
         errors.append(
             SpecError("field_name", _("Lĩnh vực mới: phải ghi tên lĩnh vực (field_name)."), where)
