@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("tinhso.catalog.sitemaps")),
     path("", include("tinhso.payments.callback_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("tinhso.dossiers.tracking_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -29,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("tinhso.procedures.urls")),
     path("danh-gia/", include("tinhso.assessment.urls")),
     path("chi-so/", include("tinhso.indicators.urls")),
+    path("ho-so/", include("tinhso.dossiers.urls")),
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("tinhso.identity.urls")),
     path("thanh-toan/", include("tinhso.payments.urls")),

@@ -389,3 +389,76 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def final_states() -> frozenset[str]:
     return FINAL_STATES
+
+
+# ---------------------------------------------------------------- service-quality index
+
+# Groups and maximum points of the national index of service to citizens and businesses
+# (Bộ chỉ số phục vụ người dân, doanh nghiệp — Decision 766/QĐ-TTg of 23 June 2022).
+INDEX_GROUPS: tuple[tuple[str, str, int], ...] = (
+    ("publicity", "Công khai, minh bạch", 18),
+    ("progress", "Tiến độ giải quyết", 20),
+    ("online_service", "Dịch vụ công trực tuyến", 12),
+    ("online_payment", "Thanh toán trực tuyến", 10),
+    ("satisfaction", "Mức độ hài lòng", 18),
+    ("digitisation", "Số hóa hồ sơ", 22),
+)
+
+
+def service_quality_index(
+    *, start: dt.date, end: dt.date, agency: Agency | None = None
+) -> dict[str, Any]:
+    """The six index groups computed from the platform's own data (formulas in docs/dossiers.md).
+
+    Each group's score is ``max points × ratio``; a group without data has ``score``
+    None and is left out of ``total`` (``total_max`` says over how many points).
+    """
+    from tinhso.dossiers.models import DossierDocument
+    from tinhso.procedures.models import Procedure
+
+    lo, hi = _as_range(start, end)
+    base = _scope(Dossier.objects.all(), agency)
+    received = base.filter(received_at__gte=lo, received_at__lt=hi)
+    stats = dossier_statistics(agency=agency, start=start, end=end)
+
+    procedures = Procedure.objects.filter(is_active=True)
+    if agency is not None:
+        procedures = procedures.filter(agencies__path__startswith=agency.path).distinct()
+    n_procedures = procedures.count()
+    published = procedures.filter(processing_days__gt=0, documents__isnull=False).distinct().count()
+    online_procedures = received.exclude(procedure__online_level=Procedure.OnlineLevel.INFORMATION)
+    n_online_capable = online_procedures.count()
+    n_online = online_procedures.filter(channel=Channel.ONLINE).count()
+    rated = base.filter(finished_at__gte=lo, finished_at__lt=hi, rating__isnull=False).aggregate(
+        n=Count("id"), avg=Avg("rating")
+    )
+    n_received = received.count()
+    digitised = (
+        DossierDocument.objects.filter(dossier__in=received).values("dossier").distinct().count()
+    )
+    ratios: dict[str, tuple[int, int] | None] = {
+        "publicity": (published, n_procedures) if n_procedures else None,
+        "progress": (stats["finished_on_time"], stats["finished"]) if stats["finished"] else None,
+        "online_service": (n_online, n_online_capable) if n_online_capable else None,
+        "online_payment": (stats["paid_online"], stats["paid"]) if stats["paid"] else None,
+        "digitisation": (digitised, n_received) if n_received else None,
+    }
+    groups = []
+    total = 0.0
+    total_max = 0
+    for key, label, points in INDEX_GROUPS:
+        ratio: float | None
+        detail = ""
+        if key == "satisfaction":
+            ratio = (float(rated["avg"]) - 1) / 4 if rated["n"] else None
+            detail = f"{rated['avg']:.2f}/5 ({rated['n']})" if rated["n"] else ""
+        else:
+            pair = ratios[key]
+            ratio = pair[0] / pair[1] if pair else None
+            detail = f"{pair[0]}/{pair[1]}" if pair else ""
+        score = round(points * ratio, 2) if ratio is not None else None
+        if score is not None:
+            total += score
+            total_max += points
+        groups.append({"key": key, "label": label, "max": points, "score": score, "detail": detail})
+    return {"groups": groups, "total": round(total, 2), "total_max": total_max}

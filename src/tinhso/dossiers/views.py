@@ -1,0 +1,588 @@
+"""Pages: online submission, citizen's dossiers, officer workspace, public tracking, stats."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tinhso.core.models import Agency, Membership, Role
+from tinhso.core.selectors import agencies_for_user
+from tinhso.core.services import DomainError
+from tinhso.dossiers import selectors
+from tinhso.dossiers.models import Channel, Dossier, DossierDocument, FeeStatus, IssuedForm, State
+from tinhso.dossiers.pdf.forms import render_tracking_book, tracking_book_xlsx
+from tinhso.dossiers.pdf.issue import form_available, form_latest_or_issue
+from tinhso.dossiers.prefill import ApplicantData, RegistryUnavailable, applicant_from_registry
+from tinhso.dossiers.services import (
+    DossierConflict,
+    DossierForbidden,
+    DossierNotFound,
+    Upload,
+    allowed_actions,
+    dossier_act,
+    dossier_rate,
+    dossier_submit,
+)
+from tinhso.dossiers.validators import citizen_id_error
+from tinhso.dossiers.workflow import ACTIONS
+from tinhso.procedures.models import Procedure
+
+OFFICER_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
+QUEUE_LABELS = {
+    "to_receive": _("Chờ tiếp nhận"),
+    "to_process": _("Chờ xử lý"),
+    "to_approve": _("Chờ phê duyệt"),
+    "to_return": _("Chờ trả kết quả"),
+    "due_soon": _("Sắp đến hạn"),
+    "overdue": _("Quá hạn"),
+    "all": _("Tất cả"),
+}
+
+
+def _is_officer(user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and Membership.objects.filter(user=user, role__in=OFFICER_ROLES).exists()
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if _is_officer(request.user):
+        return redirect("dossiers:workspace")
+    if request.user.is_authenticated:
+        return redirect("dossiers:mine")
+    return render(request, "dossiers/home.html", {})
+
+
+# ---------------------------------------------------------------- public tracking
+
+
+def track(request: HttpRequest, code: str = "") -> HttpResponse:
+    code = (code or request.GET.get("ma", "")).strip()[:60]
+    info = selectors.tracking_info(code=code) if code else None
+    status = 404 if code and info is None else 200
+    return render(request, "dossiers/track.html", {"code": code, "info": info}, status=status)
+
+
+# ---------------------------------------------------------------- citizen
+
+
+def _registry_applicant(user: Any) -> tuple[ApplicantData | None, str]:
+    if not user.citizen_id:
+        return None, _(
+            "Tài khoản của bạn chưa có số định danh cá nhân đã xác thực; "
+            "hãy xác thực định danh để nộp hồ sơ trực tuyến."
+        )
+    error = citizen_id_error(user.citizen_id)
+    if error:
+        return None, error
+    try:
+        found = applicant_from_registry(user.citizen_id)
+    except (RegistryUnavailable, DomainError) as exc:
+        return None, exc.message
+    if found is None:
+        return None, _("Không tìm thấy số định danh của bạn trong Cơ sở dữ liệu dân cư.")
+    return (
+        ApplicantData(**{**found.__dict__, "phone": user.phone or "", "email": user.email or ""}),
+        "",
+    )
+
+
+def _agency_choices(procedure: Procedure) -> list[Agency]:
+    agencies = list(procedure.agencies.filter(is_active=True).order_by("name"))
+    if agencies:
+        return agencies
+    level = Agency.Level.COMMUNE if procedure.level == Procedure.Level.COMMUNE else None
+    qs = Agency.objects.filter(is_active=True)
+    if level:
+        qs = qs.filter(level=level)
+    return list(qs.order_by("name")[:500])
+
+
+@login_required
+def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
+    procedure = get_object_or_404(Procedure, code=procedure_code, is_active=True)
+    user: Any = request.user
+    applicant, problem = _registry_applicant(user)
+    agencies = _agency_choices(procedure)
+    default_agency = None
+    if applicant and applicant.commune_code:
+        default_agency = next(
+            (a for a in agencies if a.admin_unit and a.admin_unit.code == applicant.commune_code),
+            None,
+        )
+    documents = list(procedure.documents.all())
+    reusable = selectors.reusable_documents(user=user)
+    errors: list[str] = []
+    if request.method == "POST" and applicant is not None:
+        agency = None
+        agency_code = request.POST.get("agency", "")
+        if agency_code:
+            agency = next((a for a in agencies if a.code == agency_code), None)
+        elif len(agencies) == 1:
+            agency = agencies[0]
+        uploads = []
+        reuse_ids: list[int] = []
+        for doc in documents:
+            for f in request.FILES.getlist(f"doc-{doc.pk}"):
+                uploads.append(Upload(file=f, required_document=doc))
+            reuse = request.POST.get(f"reuse-{doc.pk}", "")
+            if reuse.isdigit():
+                reuse_ids.append(int(reuse))
+        for f in request.FILES.getlist("other"):
+            uploads.append(Upload(file=f, name=_("Giấy tờ khác")))
+        try:
+            if agency is None and len(agencies) != 1:
+                raise DomainError(_("Cần chọn cơ quan tiếp nhận hồ sơ."), field="agency")
+            dossier, _created = dossier_submit(
+                procedure=procedure,
+                agency=agency,
+                channel=Channel.ONLINE,
+                submitted_by=user,
+                applicant_user=user,
+                applicant=ApplicantData(
+                    **{
+                        **applicant.__dict__,
+                        "phone": request.POST.get("phone", applicant.phone)[:20],
+                        "email": request.POST.get("email", applicant.email)[:254],
+                    }
+                ),
+                uploads=uploads,
+                reuse_document_ids=reuse_ids,
+                note=request.POST.get("note", ""),
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except DomainError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(
+                request,
+                _("Đã nộp hồ sơ %(code)s. Bạn sẽ được báo khi hồ sơ được tiếp nhận.")
+                % {"code": dossier.code},
+            )
+            if dossier.state == State.AWAITING_PAYMENT:
+                return redirect("dossiers:detail", code=dossier.code)
+            return redirect("dossiers:detail", code=dossier.code)
+    import uuid
+
+    return render(
+        request,
+        "dossiers/submit.html",
+        {
+            "procedure": procedure,
+            "applicant": applicant,
+            "problem": problem,
+            "agencies": agencies,
+            "default_agency": default_agency,
+            "documents": documents,
+            "reusable": reusable,
+            "errors": errors,
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.citizen_dossiers(user=request.user), 20).get_page(
+        request.GET.get("trang")
+    )
+    from tinhso.dossiers.models import Notification
+
+    user: Any = request.user
+    notes = Notification.objects.filter(
+        user=user, channel=Notification.Channel.IN_APP
+    ).select_related("dossier")[:10]
+    return render(request, "dossiers/mine.html", {"page": page, "notifications": notes})
+
+
+# ---------------------------------------------------------------- detail and actions
+
+
+def _dossier_or_404(request: HttpRequest, code: str) -> Dossier:
+    dossier = selectors.dossier_get_for_user(code=code, user=request.user)
+    if dossier is None:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return dossier
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, code)
+    user: Any = request.user
+    is_officer = selectors.dossiers_visible_to(user).filter(pk=dossier.pk).exists()
+    actions = [ACTIONS[a] for a in allowed_actions(user, dossier)]
+    forms = [
+        (kind, label) for kind, label in IssuedForm.Kind.choices if form_available(dossier, kind)
+    ]
+    transfer_targets = (
+        Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id).order_by("path")
+        if any(a.name == "transfer" for a in actions)
+        else []
+    )
+    can_pay = (
+        dossier.applicant_id == user.pk
+        and dossier.state == State.AWAITING_PAYMENT
+        and dossier.fee_status == FeeStatus.UNPAID
+    )
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "is_officer": is_officer,
+            "is_applicant": dossier.applicant_id == user.pk,
+            "actions": actions,
+            "history": selectors.history(dossier) if is_officer else [],
+            "timeline": selectors.timeline(dossier),
+            "documents": list(dossier.documents.all()),
+            "forms": forms,
+            "transfer_targets": transfer_targets,
+            "can_pay": can_pay,
+            "can_rate": dossier.applicant_id == user.pk
+            and dossier.state in (State.RESULT_READY, State.RETURNED)
+            and dossier.rating is None,
+        },
+    )
+
+
+@login_required
+def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    version = request.POST.get("version", "")
+    new_due: dt.date | None = None
+    if request.POST.get("new_due_date"):
+        try:
+            new_due = dt.date.fromisoformat(request.POST["new_due_date"])
+        except ValueError:
+            messages.error(request, _("Ngày hẹn mới không hợp lệ."))
+            return redirect("dossiers:detail", code=code)
+    target = None
+    if request.POST.get("agency"):
+        target = Agency.objects.filter(code=request.POST["agency"]).first()
+    uploads = [Upload(file=f) for f in request.FILES.getlist("files")]
+    try:
+        dossier_act(
+            dossier=dossier,
+            action=action,
+            actor=request.user,  # type: ignore[arg-type]
+            note=request.POST.get("note", ""),
+            expected_version=int(version) if version.isdigit() else None,
+            new_due_date=new_due,
+            target_agency=target,
+            uploads=uploads,
+        )
+    except DossierNotFound:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from None
+    except DossierForbidden as exc:
+        messages.error(request, exc.message)
+        return HttpResponse(status=403, content=exc.message)
+    except DossierConflict as exc:
+        messages.error(request, exc.message)
+        return _back(request, code, status=409)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(request, code, status=422)
+    spec = ACTIONS.get(action)
+    messages.success(
+        request, _("Đã thực hiện: %(action)s.") % {"action": spec.label if spec else action}
+    )
+    return _back(request, code)
+
+
+def _back(request: HttpRequest, code: str, status: int = 302) -> HttpResponse:
+    url = reverse("dossiers:detail", kwargs={"code": code})
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        url = nxt
+    if status == 302:
+        return HttpResponseRedirect(url)
+    response = HttpResponseRedirect(url)
+    # Out-of-order and stale actions: the page re-renders with the message (303 keeps it
+    # a redirect for browsers; the status is visible to scripts and tests).
+    response.status_code = 303
+    response["X-Dossier-Refused"] = str(status)
+    return response
+
+
+@login_required
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    value = request.POST.get("rating", "")
+    try:
+        dossier_rate(
+            dossier=dossier,
+            user=request.user,  # type: ignore[arg-type]
+            rating=int(value) if value.isdigit() else 0,
+            comment=request.POST.get("comment", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    return redirect("dossiers:detail", code=code)
+
+
+@login_required
+def pay(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if dossier.applicant_id != request.user.pk or dossier.state != State.AWAITING_PAYMENT:
+        messages.error(request, _("Hồ sơ này không chờ thanh toán."))
+        return redirect("dossiers:detail", code=code)
+    try:
+        from tinhso.payments.services import payment_start
+    except ImportError:
+        messages.error(request, _("Chưa kết nối cổng thanh toán; vui lòng nộp tại quầy."))
+        return redirect("dossiers:detail", code=code)
+    from tinhso.dossiers.receivers import payment_reference
+
+    try:
+        payment = payment_start(
+            reference=payment_reference(dossier.code),
+            amount=dossier.fee_amount,
+            description=_("Phí, lệ phí hồ sơ %(code)s") % {"code": dossier.code},
+            payer=request.user,  # type: ignore[arg-type]
+            return_url=request.build_absolute_uri(
+                reverse("dossiers:detail", kwargs={"code": dossier.code})
+            ),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("dossiers:detail", code=code)
+    return HttpResponseRedirect(payment.redirect_url)
+
+
+@login_required
+def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponseBase:
+    dossier = _dossier_or_404(request, code)
+    if kind not in IssuedForm.Kind.values or not form_available(dossier, kind):
+        raise Http404(_("Hồ sơ chưa có phiếu này."))
+    form = form_latest_or_issue(dossier=dossier, kind=kind, by=request.user)
+    return FileResponse(
+        form.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{dossier.code}-{kind}.pdf",
+    )
+
+
+@login_required
+def document(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
+    dossier = _dossier_or_404(request, code)
+    doc = get_object_or_404(DossierDocument, pk=pk, dossier=dossier)
+    return FileResponse(
+        doc.file.open("rb"), content_type=doc.mimetype, filename=doc.filename, as_attachment=True
+    )
+
+
+# ---------------------------------------------------------------- officer workspace
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    if not _is_officer(request.user):
+        raise Http404(_("Trang dành cho cán bộ."))
+    queue = request.GET.get("hang", "to_receive")
+    if queue not in QUEUE_LABELS:
+        queue = "to_receive"
+    q = request.GET.get("q", "")[:100]
+    state = request.GET.get("trang-thai", "")
+    state = state if state in State.values else ""
+    channel = request.GET.get("kenh", "")
+    channel = channel if channel in Channel.values else ""
+    qs = selectors.dossier_queue(user=request.user, queue=queue, q=q, state=state, channel=channel)
+    page = Paginator(qs, 25).get_page(request.GET.get("trang"))
+    context = {
+        "queue": queue,
+        "queues": [
+            (name, QUEUE_LABELS[name], count)
+            for name, count in {
+                **selectors.queue_counts(user=request.user),
+                "all": None,
+            }.items()
+        ],
+        "page": page,
+        "q": q,
+        "state": state,
+        "channel": channel,
+        "states": State.choices,
+        "channels": Channel.choices,
+        "today": timezone.localdate(),
+    }
+    template = (
+        "dossiers/_queue.html" if request.headers.get("HX-Request") else "dossiers/workspace.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def bulk_receive(request: HttpRequest) -> HttpResponse:
+    codes = request.POST.getlist("codes")[:200]
+    done, refused = 0, []
+    for code in codes:
+        dossier = selectors.dossier_get_for_user(code=code, user=request.user)
+        if dossier is None:
+            refused.append(code)
+            continue
+        try:
+            dossier_act(dossier=dossier, action="receive", actor=request.user)  # type: ignore[arg-type]
+            done += 1
+        except DomainError as exc:
+            refused.append(f"{code}: {exc.message}")
+    if done:
+        messages.success(request, _("Đã tiếp nhận %(n)s hồ sơ.") % {"n": done})
+    for line in refused[:10]:
+        messages.error(request, line)
+    return redirect(f"{reverse('dossiers:workspace')}?hang=to_receive")
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    try:
+        end = dt.date.fromisoformat(request.GET.get("den", "")) if request.GET.get("den") else today
+        start = (
+            dt.date.fromisoformat(request.GET["tu"])
+            if request.GET.get("tu")
+            else dt.date(end.year, 1, 1)
+        )
+    except ValueError:
+        return dt.date(today.year, 1, 1), today
+    if start > end:
+        start, end = end, start
+    return start, end
+
+
+@login_required
+def tracking_book(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not _is_officer(request.user):
+        raise Http404
+    start, end = _period(request)
+    agencies = agencies_for_user(request.user)
+    code = request.GET.get("co-quan", "")
+    agency = agencies.filter(code=code).first() if code else None
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    qs = (
+        Dossier.objects.select_related("procedure", "current_agency")
+        .filter(received_at__gte=lo, received_at__lt=hi)
+        .filter(agency__in=[agency] if agency else agencies)
+        .order_by("received_at", "id")[:5000]
+    )
+    name = agency.name if agency else _("Các cơ quan của bạn")
+    rows = list(qs)
+    if fmt == "xlsx":
+        content = tracking_book_xlsx(agency_name=name, start=start, end=end, dossiers=rows)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="so-theo-doi-ho-so.xlsx"'
+        return response
+    content = render_tracking_book(agency_name=name, start=start, end=end, dossiers=rows)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="so-theo-doi-ho-so.pdf"'
+    return response
+
+
+# ---------------------------------------------------------------- statistics (public)
+
+STAT_COLUMNS = (
+    ("received", _("Tiếp nhận")),
+    ("received_online", _("Trực tuyến")),
+    ("finished", _("Đã giải quyết")),
+    ("early", _("Trước hạn")),
+    ("on_time", _("Đúng hạn")),
+    ("late", _("Quá hạn")),
+    ("in_progress", _("Đang giải quyết")),
+    ("overdue", _("Đang quá hạn")),
+    ("on_time_rate", _("Tỷ lệ đúng hạn (%)")),
+    ("online_share", _("Tỷ lệ trực tuyến (%)")),
+    ("paid_online_share", _("Thanh toán trực tuyến (%)")),
+    ("satisfaction", _("Hài lòng (1–5)")),
+)
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    start, end = _period(request)
+    group_by = request.GET.get("theo", "agency")
+    if group_by not in selectors.GROUPINGS:
+        group_by = "agency"
+    rows = selectors.statistics_table(start=start, end=end, group_by=group_by)
+    totals = selectors.totals(rows)
+    fmt = request.GET.get("xuat", "")
+    if fmt in ("csv", "xlsx"):
+        return _export(rows, totals, fmt)
+    index = selectors.service_quality_index(start=start, end=end)
+    return render(
+        request,
+        "dossiers/statistics.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "start": start,
+            "end": end,
+            "group_by": group_by,
+            "columns": STAT_COLUMNS,
+            "index": index,
+        },
+    )
+
+
+def _export(rows: list[dict[str, Any]], totals: dict[str, Any], fmt: str) -> HttpResponse:
+    header = [str(_("Mã")), str(_("Tên")), *[str(label) for _key, label in STAT_COLUMNS]]
+    data = [[r["key"], r["name"], *[r[k] for k, _l in STAT_COLUMNS]] for r in rows]
+    data.append(["", str(_("Tổng cộng")), *[totals.get(k) for k, _l in STAT_COLUMNS]])
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for row in data:
+            writer.writerow(["'" + str(c) if str(c)[:1] in "=+-@" and c else c for c in row])
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="thong-ke-ho-so.csv"'
+        return response
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(header)
+    for row in data:
+        ws.append([("'" + c if isinstance(c, str) and c[:1] in "=+-@" else c) for c in row])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="thong-ke-ho-so.xlsx"'
+    return response
