@@ -46,10 +46,24 @@ def _money(value: object) -> str:
     return f"{int(str(value)):,}".replace(",", ".") + " đồng"
 
 
+def _cut(text: str, font: str, size: float, width: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    current = ""
+    for ch in text:
+        if current and stringWidth(current + ch, font, size) > width:
+            lines.append(current)
+            current = ""
+        current += ch
+    return [*lines, current] if current else lines
+
+
 def receipt_pdf(payment: Payment, *, verify_url: str) -> bytes:
     """The receipt of a paid payment, with a QR code to ``verify_url``."""
     from reportlab.lib.pagesizes import A5
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
     _register_fonts()
@@ -66,9 +80,9 @@ def receipt_pdf(payment: Payment, *, verify_url: str) -> bytes:
     pdf.drawCentredString(width / 2, y, settings.SITE_NAME.upper())
     y -= 5 * mm
     pdf.setFont(FONT, 8)
-    pdf.drawCentredString(
-        width / 2, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc"
-    )
+    pdf.drawCentredString(width / 2, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    y -= 4 * mm
+    pdf.drawCentredString(width / 2, y, "Độc lập - Tự do - Hạnh phúc")
     y -= 10 * mm
     pdf.setFont(FONT_BOLD, 13)
     pdf.drawCentredString(width / 2, y, "BIÊN LAI THU PHÍ, LỆ PHÍ ĐIỆN TỬ")
@@ -95,13 +109,13 @@ def receipt_pdf(payment: Payment, *, verify_url: str) -> bytes:
         rows.append(("Đã hoàn trả", _money(refunded)))
     label_x = 12 * mm
     value_x = 52 * mm
-    max_chars = 48
+    value_width = width - value_x - 10 * mm
     for label, value in rows:
         pdf.setFont(FONT, 9)
         pdf.drawString(label_x, y, f"{label}:")
-        pdf.setFont(FONT_BOLD if label == "Số tiền" else FONT, 9)
-        text = str(value)
-        lines = [text[i : i + max_chars] for i in range(0, len(text), max_chars)] or [""]
+        font = FONT_BOLD if label == "Số tiền" else FONT
+        pdf.setFont(font, 9)
+        lines = simpleSplit(str(value), font, 9, value_width) or [""]
         for line in lines[:3]:
             pdf.drawString(value_x, y, line)
             y -= 5 * mm
@@ -127,9 +141,20 @@ def receipt_pdf(payment: Payment, *, verify_url: str) -> bytes:
                     fill=1,
                 )
     pdf.setFont(FONT, 7)
-    pdf.drawString(10 * mm, 30 * mm, "Quét mã QR hoặc mở địa chỉ dưới đây để kiểm tra biên lai:")
-    pdf.drawString(10 * mm, 26 * mm, verify_url[:90])
-    pdf.drawString(10 * mm, 18 * mm, "Biên lai điện tử có giá trị như biên lai giấy.")
+    text_width = qr_x - 14 * mm
+    footer = [
+        *simpleSplit(
+            "Quét mã QR hoặc mở địa chỉ dưới đây để kiểm tra biên lai:", FONT, 7, text_width
+        ),
+        # A URL has no spaces: cut it by width, character by character.
+        *_cut(verify_url, FONT, 7, text_width),
+        "",
+        "Biên lai điện tử có giá trị như biên lai giấy.",
+    ]
+    line_y = 38 * mm
+    for line in footer:
+        pdf.drawString(10 * mm, line_y, line)
+        line_y -= 3.5 * mm
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
