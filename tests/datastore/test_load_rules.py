@@ -130,3 +130,13 @@ def test_no_staging_table_is_left_behind() -> None:
     failed = loaded(b"a,b\n1,2\n3,4,5\n")
     assert failed.status == DatastoreTable.Status.FAILED
     assert not [t for t in connection.introspection.table_names() if t.endswith("_s")]
+
+
+def test_balanced_two_value_columns_get_no_index_but_a_rare_value_does() -> None:
+    lines = ["gioi_tinh,trang_thai,ngay"] + [
+        f"{'Nam' if i % 2 else 'Nữ'},{'Hủy' if i % 50 == 0 else 'Xong'},{i % 28 + 1:02d}/03/2024"
+        for i in range(200)
+    ]
+    table = loaded("\n".join(lines).encode())
+    indexed = {f["id"]: f["indexed"] for f in table.fields}
+    assert indexed == {"gioi_tinh": False, "trang_thai": True, "ngay": True}

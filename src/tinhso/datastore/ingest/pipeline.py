@@ -30,6 +30,7 @@ from tinhso.datastore.ingest.infer import (
     make_converter,
 )
 from tinhso.datastore.ingest.readers import Chunk, Reader, open_reader, sniff_format
+from tinhso.datastore.sqlnames import quote_ident, quote_table
 
 Progress = Callable[[str, int, int], None]  # (phase, rows_read, rows_loaded)
 Log = Callable[[str, str], None]  # (level, message)
@@ -263,7 +264,9 @@ def _load_file(
         raise LoadError(_("Không nạp được bảng."))
 
     progress("indexing", rows_read, loaded)
-    index_positions = _choose_indexes(ctypes, profiles)
+    index_positions = _choose_indexes(
+        ctypes, profiles, lambda j: _balanced_two_values(table, ids[j])
+    )
     try:
         writer.index(index_positions)
     except BaseException:
@@ -305,10 +308,16 @@ class _Restart(Exception):
 INDEX_MAX_DISTINCT = 1000
 
 
-def _choose_indexes(ctypes: list[ColumnType], profiles: list[ColumnProfile]) -> list[int]:
+def _choose_indexes(
+    ctypes: list[ColumnType],
+    profiles: list[ColumnProfile],
+    balanced: Callable[[int], bool] = lambda _j: False,
+) -> list[int]:
     """Index the columns people filter on: dates, and categorical columns (at most
-    INDEX_MAX_DISTINCT distinct short values: province, commune, year, status…).
-    ``_id`` is always the primary key; the rest is read by scanning."""
+    INDEX_MAX_DISTINCT distinct short values: province, commune, year, status…), except
+    those with two values of which neither is rare (``balanced``: yes/no, male/female),
+    which an index would not serve. ``_id`` is always the primary key; the rest is read
+    by scanning."""
     chosen = []
     for j, (ct, prof) in enumerate(zip(ctypes, profiles, strict=True)):
         if prof.values == 0:
@@ -318,6 +327,27 @@ def _choose_indexes(ctypes: list[ColumnType], profiles: list[ColumnProfile]) -> 
             and len(prof.distinct) <= INDEX_MAX_DISTINCT
             and max(map(len, prof.distinct), default=0) <= 200
         )
-        if ct.type in ("date", "timestamp") or categorical:
+        if ct.type in ("date", "timestamp"):
+            chosen.append(j)
+        elif categorical:
+            assert prof.distinct is not None
+            if len(prof.distinct - {""}) <= 2 and balanced(j):
+                continue
             chosen.append(j)
     return chosen[:MAX_INDEXES]
+
+
+BALANCE_SAMPLE = 10_000
+
+
+def _balanced_two_values(table: str, column: str) -> bool:
+    """Whether the first BALANCE_SAMPLE rows hold two values, neither under 10 %."""
+    col = quote_ident(column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT {col} AS v FROM {quote_table(table)} "  # noqa: S608
+            'WHERE "_id" <= %s) AS s WHERE v IS NOT NULL GROUP BY v',
+            [BALANCE_SAMPLE],
+        )
+        counts = [int(r[0]) for r in cursor.fetchall()]
+    return len(counts) == 2 and min(counts) >= 0.1 * sum(counts)
