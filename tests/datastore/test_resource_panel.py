@@ -101,3 +101,11 @@ def test_resource_page_of_a_non_tabular_file(client: Client) -> None:
     resource.save()
     html = client.get(page(resource)).content.decode()
     assert "chỉ có cho tệp CSV, TSV, Excel, ODS hoặc JSON" in html
+
+
+def test_polled_panel_is_one_element_so_each_swap_replaces_it(client: Client) -> None:
+    table = loaded(CSV)
+    DatastoreTable.objects.filter(pk=table.pk).update(status="running", phase="loading")
+    html = client.get(f"{page(table.resource)}xem-truoc/trang-thai/", {"embed": "1"})
+    body = html.content.decode().strip()
+    assert body.startswith("<section") and body.endswith("</section>")
