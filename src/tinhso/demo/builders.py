@@ -8,6 +8,7 @@ from typing import Any, TextIO
 from tinhso.demo.assessment_data import build_assessment
 from tinhso.demo.catalog_data import build_catalog
 from tinhso.demo.core_data import build_core
+from tinhso.demo.dossiers_data import build_dossiers
 from tinhso.demo.identity_data import build_identity
 from tinhso.demo.indicators_data import build_indicators
 from tinhso.demo.procedures_data import build_procedures
@@ -17,6 +18,7 @@ BUILDERS.insert(1, ("identity", build_identity))
 BUILDERS.insert(1, ("procedures", build_procedures))  # after core, before what needs procedures
 BUILDERS.append(("assessment", build_assessment))
 BUILDERS.append(("indicators", build_indicators))
+BUILDERS.append(("dossiers", build_dossiers))  # after procedures and identity
 
 
 def build_all(*, stdout: TextIO | Any = None) -> dict[str, Any]:
