@@ -197,15 +197,17 @@ def secret_key(*, production: bool) -> str:
     return key
 
 
-def payment_secret(*, secret_key: str, production: bool) -> str:
-    """``PAYMENT_HMAC_SECRET``, or outside production one derived from the secret key."""
+def payment_secret(*, secret_key: str, required: bool) -> str:
+    """``PAYMENT_HMAC_SECRET``, or (when not ``required``) one derived from the secret key."""
     value = raw("PAYMENT_HMAC_SECRET").strip()
     if value:
         if len(value) < 32:
             raise ConfigError("PAYMENT_HMAC_SECRET quá ngắn: cần ít nhất 32 ký tự")
         return value
-    if production:
-        raise ConfigError("PAYMENT_HMAC_SECRET chưa được đặt: bắt buộc khi TINHSO_ENV=production")
+    if required:
+        raise ConfigError(
+            "PAYMENT_HMAC_SECRET chưa được đặt: bắt buộc với cổng thanh toán thật trong production"
+        )
     import hashlib
 
     return hashlib.sha256(f"tinhso-payments:{secret_key}".encode()).hexdigest()

@@ -201,7 +201,9 @@ POPULATION_REGISTRY_TOKEN = config.raw("POPULATION_REGISTRY_TOKEN").strip()
 POPULATION_REGISTRY_TIMEOUT = config.get_int("POPULATION_REGISTRY_TIMEOUT_SECONDS", minimum=1)
 
 PAYMENT_GATEWAY = config.get_choice("PAYMENT_GATEWAY", ("simulator", "vnpay"))
-PAYMENT_HMAC_SECRET = config.payment_secret(secret_key=SECRET_KEY, production=PRODUCTION)
+PAYMENT_HMAC_SECRET = config.payment_secret(
+    secret_key=SECRET_KEY, required=PRODUCTION and PAYMENT_GATEWAY != "simulator"
+)
 PAYMENT_CALLBACK_MAX_AGE = config.get_int("PAYMENT_CALLBACK_MAX_AGE_SECONDS", minimum=10)
 PAYMENT_GATEWAY_URL = config.raw("PAYMENT_GATEWAY_URL").strip()
 if PAYMENT_GATEWAY == "vnpay" or PAYMENT_GATEWAY_URL:
