@@ -418,11 +418,9 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-# Path segments of the portal's own pages under /du-lieu/ (a dataset with such a name
-# would be unreachable) and CKAN's reserved words.
-RESERVED_NAMES = frozenset(
-    {"feed", "tao-moi", "cua-toi", "to-chuc", "linh-vuc", "new", "edit", "search", "api"}
-)
+# Path segments of the portal's own pages under /du-lieu/: a dataset with such a name
+# would be unreachable at /du-lieu/<name>/.
+RESERVED_NAMES = frozenset({"feed", "tao-moi"})
 
 
 def _validate_dataset(values: dict[str, Any], *, instance: Dataset | None) -> dict[str, Any]:
