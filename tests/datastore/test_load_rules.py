@@ -140,3 +140,29 @@ def test_balanced_two_value_columns_get_no_index_but_a_rare_value_does() -> None
     table = loaded("\n".join(lines).encode())
     indexed = {f["id"]: f["indexed"] for f in table.fields}
     assert indexed == {"gioi_tinh": False, "trang_thai": True, "ngay": True}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_outside_a_transaction_builds_its_indexes_and_vacuums() -> None:
+    """The worker's path: autocommit, so PostgreSQL vacuums the table (index-only counts)
+    and builds the indexes on parallel connections."""
+    provinces = ["Thanh Hóa", "Nghệ An", "Hà Tĩnh"]
+    lines = ["ma,tinh,ngay"] + [
+        f"{i},{provinces[i % 3]},{i % 28 + 1:02d}/03/2024" for i in range(1, 3001)
+    ]
+    table = loaded("\n".join(lines).encode())
+    assert table.status == DatastoreTable.Status.ACTIVE, table.error
+    expected = {"ma", "tinh", "ngay"} if connection.vendor == "postgresql" else {"tinh", "ngay"}
+    assert {f["id"] for f in table.fields if f["indexed"]} == expected
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table.table_name)
+    indexed_columns = {tuple(c["columns"]) for c in constraints.values() if c["index"]}
+    assert {(name,) for name in expected} <= indexed_columns
+    if connection.vendor == "postgresql":
+        assert ("_id",) in indexed_columns
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relallvisible FROM pg_class WHERE relname = %s", [table.table_name]
+            )
+            assert cursor.fetchone()[0] > 0  # vacuumed: the visibility map is set
+    assert records(table, filters={"tinh": "Nghệ An"})[0]["ma"] == 1
