@@ -65,19 +65,20 @@ def test_declared_value_needs_a_source(registry) -> None:
 def test_provider_of_a_missing_app_reports_no_data_and_the_declared_value_is_shown(
     registry,
 ) -> None:
-    provider = get_provider("ontime_rate")
+    # The traceability app is not built yet: its provider must say so, never invent a number.
+    provider = get_provider("traceability_stamps")
     assert provider is not None and not provider.available()
     assert provider.compute(start=dt.date(2025, 1, 1), end=dt.date(2025, 6, 30)) is None
-    assert "dossiers" in provider.no_data_reason()
+    assert "traceability" in provider.no_data_reason()
     services.indicator_value_declare(
-        indicator=registry["ontime-rate"],
+        indicator=registry["traceability-stamps"],
         period_end=dt.date(2023, 12, 31),
-        value="99.51",
+        value="105815",
         source="Báo cáo tỉnh",
     )
-    assert services.indicator_refresh(indicator=registry["ontime-rate"]) is None
-    card = indicator_card(registry["ontime-rate"])
-    assert card.current is not None and card.current.value == Decimal("99.51")
+    assert services.indicator_refresh(indicator=registry["traceability-stamps"]) is None
+    card = indicator_card(registry["traceability-stamps"])
+    assert card.current is not None and card.current.value == Decimal("105815")
     assert card.current_is_fallback and card.current.source == "Báo cáo tỉnh"
 
 
