@@ -63,6 +63,11 @@ _declare("TINHSO_PROVINCE_CODE", "38", "province code of this deployment (38 = T
 _declare("TINHSO_SITE_NAME", "Tỉnh số", "site name shown in the header")
 _declare("TINHSO_SECURE_PROXY", "false", "trust X-Forwarded-Proto from a TLS proxy")
 _declare("LOG_LEVEL", "INFO", "log level of the tinhso loggers")
+_declare(
+    "PUBLIC_BASE_URL",
+    "",
+    "public address of the site (https://…), used in QR codes and links on printed forms",
+)
 _declare("HARVEST_MAX_BYTES", "52428800", "largest response a harvest fetches, in bytes")
 _declare("HARVEST_TIMEOUT_SECONDS", "60", "time limit of one harvest HTTP request, in seconds")
 _declare("POPULATION_REGISTRY", "simulator", "population-registry adapter: simulator or http")

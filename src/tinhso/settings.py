@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 from tinhso import config
@@ -29,6 +31,11 @@ if not PROVINCE_CODE.isdigit() or len(PROVINCE_CODE) != 2:
         f"TINHSO_PROVINCE_CODE={PROVINCE_CODE!r} không hợp lệ: cần mã tỉnh 2 chữ số"
     )
 SITE_NAME = config.raw("TINHSO_SITE_NAME")
+PUBLIC_BASE_URL = config.raw("PUBLIC_BASE_URL").strip().rstrip("/")
+if PUBLIC_BASE_URL and not re.match(r"^https?://[^/\s]+$", PUBLIC_BASE_URL):
+    raise config.ConfigError(
+        f"PUBLIC_BASE_URL={PUBLIC_BASE_URL!r} không hợp lệ: cần dạng https://ten-mien (không có đường dẫn)"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
