@@ -13,12 +13,17 @@ from tinhso.demo.identity_data import build_identity
 from tinhso.demo.indicators_data import build_indicators
 from tinhso.demo.procedures_data import build_procedures
 
-BUILDERS: list[tuple[str, Callable[[], Any]]] = [("core", build_core), ("catalog", build_catalog)]
-BUILDERS.insert(1, ("identity", build_identity))
-BUILDERS.insert(1, ("procedures", build_procedures))  # after core, before what needs procedures
-BUILDERS.append(("assessment", build_assessment))
-BUILDERS.append(("indicators", build_indicators))
-BUILDERS.append(("dossiers", build_dossiers))  # after procedures and identity
+# Order matters: procedures and identity before dossiers; every app holding platform data
+# (catalog, dossiers) before assessment and indicators, whose computed values read it.
+BUILDERS: list[tuple[str, Callable[[], Any]]] = [
+    ("core", build_core),
+    ("procedures", build_procedures),
+    ("identity", build_identity),
+    ("catalog", build_catalog),
+    ("dossiers", build_dossiers),
+    ("assessment", build_assessment),
+    ("indicators", build_indicators),
+]
 
 
 def build_all(*, stdout: TextIO | Any = None) -> dict[str, Any]:
