@@ -368,6 +368,52 @@ def _filters(rng: random.Random) -> list[tuple[str, str]]:
     ]
 
 
+def fresh_mix(count: int, seed: int, seen: Sequence[Query]) -> list[Query]:
+    """``count`` text queries that differ from each other and from the main mix, so no
+    per-process cache has their answer: word pairs of the synthetic vocabulary (kinds,
+    topics, places, years, topic words) and 2–4-letter prefixes, half without diacritics,
+    a third with a filter and facets."""
+    from tinhso.core.text import fold
+
+    rng = random.Random(seed + 2)
+    words = sorted(
+        {
+            w
+            for phrase in [*KINDS, *PLACES, *(t for t, _ in TOPICS), *TAGS]
+            for w in phrase.lower().split()
+        }
+    )
+    years = [str(y) for y in range(2010, 2026)]
+    taken = {fold(q.q) for q in seen if q.q}
+    queries: list[Query] = []
+    while len(queries) < count:
+        r = rng.random()
+        if r < 0.4:
+            text = f"{rng.choice(words)} {rng.choice(words)}"
+        elif r < 0.6:
+            text = f"{rng.choice(words)} {rng.choice(years)}"
+        elif r < 0.8:
+            word = fold(rng.choice([w for w in words if len(fold(w)) >= 3]))
+            text = word[: rng.randint(2, min(4, len(word)))]
+        else:
+            first, second = rng.choice(words), fold(rng.choice(words))
+            text = f"{first} {second[: rng.randint(1, len(second))]}"
+        if rng.random() < 0.5:
+            text = fold(text)
+        key = fold(text)
+        if key in taken or len(set(key.split())) < len(key.split()):
+            continue
+        taken.add(key)
+        kind = "never-seen prefix" if len(key) <= 4 and " " not in key else "never-seen text"
+        if rng.random() < 0.33:
+            queries.append(
+                Query(q=text, filters=[rng.choice(_filters(rng))], facets=True, kind=kind)
+            )
+        else:
+            queries.append(Query(q=text, kind=kind))
+    return queries
+
+
 # --- the floor: the same statements as bare SQL --------------------------------------------
 
 
@@ -516,6 +562,9 @@ def main() -> None:
     parser.add_argument("--var-dir", default=str(Path(tempfile.gettempdir()) / "tinhso-bench"))
     parser.add_argument("--reuse", action="store_true", help="keep the data if N datasets exist")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument(
+        "--fresh", type=int, default=100, help="never-seen text queries, reported apart (100)"
+    )
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP run")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the client run")
     parser.add_argument("--json", default="", help="also write the results to this JSON file")
@@ -525,6 +574,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from tinhso.catalog import search
     from tinhso.catalog.models import Dataset
 
     call_command("migrate", verbosity=0)
@@ -545,6 +595,8 @@ def main() -> None:
     )
 
     queries = query_mix(args.queries, args.seed, args.n)
+    fresh = fresh_mix(args.fresh, args.seed, queries)
+    everything = [*queries, *fresh]
     warmup = queries[: min(50, len(queries))]
     if connection.vendor == "postgresql":
         # Steady state, as autovacuum leaves it: hint bits and visibility map set.
@@ -552,37 +604,83 @@ def main() -> None:
             cursor.execute("VACUUM ANALYZE")
     call = client_call()
     time_all(warmup, call)
-    floor = Floor(queries)
+    floor = Floor(everything)
     server = None if args.no_http else Server(args.workers)
     paths: dict[str, Callable[[int], int]] = {
         "bare SQL (floor)": floor.run,
-        "Django test client": lambda i: call(queries[i]),
+        "Django test client": lambda i: call(everything[i]),
     }
     if server is not None:
-        paths[f"HTTP (gunicorn, {args.workers} workers)"] = lambda i: server.call(queries[i])
+        paths[f"HTTP (gunicorn, {args.workers} workers)"] = lambda i: server.call(everything[i])
+    load_before = os.getloadavg()
     results: dict[str, tuple[list[float], list[int]]] = {name: ([], []) for name in paths}
     try:
         for run in paths.values():
             time_all(range(len(warmup)), run)
         # Interleaved: each query goes through every path in turn, so drift in the machine's
         # load or the database's state does not favour the path measured last.
-        for index in range(len(queries)):
+        for index in range(len(everything)):
             for name, run in paths.items():
+                if index >= len(queries) and name == "Django test client":
+                    # Never-seen queries: the floor's capture ran them in this process.
+                    search.clear_text_cache()
                 times, counts = time_all([index], run)
                 results[name][0].extend(times)
                 results[name][1].extend(counts)
     finally:
         if server is not None:
             server.stop()
-    floor_times = results["bare SQL (floor)"][0]
-
-    client_counts = results["Django test client"][1]
-    _p50, floor_p95, _p99 = percentiles(floor_times)
+    load_after = os.getloadavg()
     print()
     print(
-        f"package_search × {len(queries)}, {args.n:,} datasets, {engine}, "
-        f"{os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}"
+        f"package_search, {args.n:,} datasets, {engine}, {os.cpu_count()} CPUs, "
+        f"{platform.python_implementation()} {platform.python_version()}; load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after the measured calls"
     )
+    main_results = {
+        name: (t[: len(queries)], c[: len(queries)]) for name, (t, c) in results.items()
+    }
+    table = report(f"the mix, {len(queries)} calls", queries, main_results)
+    fresh_table: list[dict[str, Any]] = []
+    if fresh:
+        fresh_results = {
+            name: (t[len(queries) :], c[len(queries) :]) for name, (t, c) in results.items()
+        }
+        fresh_table = report(
+            f"never-seen text queries, {len(fresh)} calls (no cache has them)",
+            fresh,
+            fresh_results,
+        )
+    statements = statistics.mean(len(v) for v in floor.statements.values())
+    print(f"\nSQL statements per package_search call: {statements:.1f}")
+    if args.profile:
+        print(profile_client(queries[:200]))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "n": args.n,
+                    "engine": engine,
+                    "timings": timings,
+                    "load_average": [load_before, load_after],
+                    "table": table,
+                    "never_seen": fresh_table,
+                    "statements_per_call": statements,
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+
+
+def report(
+    title: str, queries: Sequence[Query], results: dict[str, tuple[list[float], list[int]]]
+) -> list[dict[str, Any]]:
+    """Print p50/p95/p99 per path and p95 per kind of query; return the rows."""
+    floor_times = results["bare SQL (floor)"][0]
+    client_counts = results["Django test client"][1]
+    _p50, floor_p95, _p99 = percentiles(floor_times)
+    print(f"\n{title}")
     print(
         f"{'path':34} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95 / floor':>12} {'mean ms':>8}"
     )
@@ -610,7 +708,6 @@ def main() -> None:
                 "count_mismatches": mismatches,
             }
         )
-    print()
     print("p95 by kind of query (ms):")
     kinds = sorted({q.kind for q in queries})
     header = "".join(f"{name[:22]:>24}" for name in results)
@@ -622,24 +719,7 @@ def main() -> None:
             for times, _ in results.values()
         )
         print(f"{kind:24} {len(idx):4}{row}")
-    statements = statistics.mean(len(v) for v in floor.statements.values())
-    print(f"\nSQL statements per package_search call: {statements:.1f}")
-    if args.profile:
-        print(profile_client(queries[:200]))
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "n": args.n,
-                    "engine": engine,
-                    "timings": timings,
-                    "table": table,
-                    "statements_per_call": statements,
-                },
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
+    return table
 
 
 if __name__ == "__main__":

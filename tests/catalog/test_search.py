@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 
 from tests.catalog.factories import (
@@ -232,6 +233,31 @@ def test_results_have_related_objects_prefetched(django_assert_max_num_queries: 
             _ = list(d.groups.all())
 
 
+def _match_rows() -> dict[int, tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, body::text, title::text FROM catalog_searchmatch")
+        return {pk: (body, title) for pk, body, title in cursor.fetchall()}
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgres_match_table_follows_entries_through_writes_and_reindex() -> None:
+    d = DatasetFactory(title="Dân số Thanh Hóa", name="dan-so")
+    DatasetFactory(title="Giáo dục", name="giao-duc", notes="trường học")
+    entry = SearchEntry.objects.get(dataset=d)
+    rows = _match_rows()
+    assert set(rows) == set(SearchEntry.objects.values_list("pk", flat=True))
+    assert rows[entry.pk][1] == "'dan' 'hoa' 'so' 'thanh'"  # title lexemes, no positions
+    services.dataset_patch(user=None, dataset=d, check_permission=False, title="Y tế")
+    assert _match_rows()[entry.pk][1] == "'te' 'y'"
+    assert search.text_match_ids(["y", "te"], title_only=True) == [entry.pk]
+    assert search.text_match_ids(["truong"]) != []
+    SearchEntry.objects.filter(pk=entry.pk).delete()
+    assert entry.pk not in _match_rows()
+    search.rebuild()
+    assert set(_match_rows()) == set(SearchEntry.objects.values_list("pk", flat=True))
+    assert len(_match_rows()) == 2
+
+
 def test_index_follows_updates_and_reindex_rebuilds_everything() -> None:
     d = DatasetFactory(title="Tên cũ", name="ten")
     services.dataset_patch(user=None, dataset=d, check_permission=False, title="Tên mới hoàn toàn")
@@ -300,6 +326,17 @@ def test_large_match_sets_rank_title_matches_first_then_by_recency(monkeypatch: 
     pages = [names(dataset_search(user=None, q="benh vien", start=i, rows=1)) for i in range(4)]
     assert [p[0] for p in pages] == expected
     assert names(dataset_search(user=None, q="benh vien", start=1, rows=2)) == expected[1:3]
+    for start, rows in [(0, 1), (1, 2), (2, 1), (3, 1), (0, 3), (2, 5), (4, 1)]:
+        search.clear_text_cache()  # each page as a process that never saw the query
+        found = names(dataset_search(user=None, q="benh vien", start=start, rows=rows))
+        assert found == expected[start : start + rows]
+    search.clear_text_cache()
+    assert names(dataset_search(user=None, q="khac", start=0, rows=10)) == ["mo-ta-moi", "mo-ta-cu"]
+    assert names(dataset_search(user=None, q="nua", rows=10)) == ["mo-ta-cu"]
+    # Words found only in descriptions: no title tier.
+    DatasetFactory(name="mo-ta-ba", title="Một", notes="vien phi", metadata_modified=base)
+    search.clear_text_cache()
+    assert names(dataset_search(user=None, q="vien phi", start=0, rows=5)) == ["mo-ta-ba"]
 
 
 @pytest.mark.parametrize("sparse_max", [0, 64])

@@ -9,7 +9,8 @@ the engine's index in step with the entry rows (migration 0003):
 
 * SQLite: FTS5 external-content table ``catalog_search_fts``, rank ``bm25(10.0, 1.0)``;
 * PostgreSQL: the ``document`` tsvector (title weight A, body weight B, ``simple``
-  configuration), GIN index, ranked with ``ts_rank``.
+  configuration), GIN index, ranked with ``ts_rank``; which entries match (for counts and
+  facets) comes from the narrow ``catalog_searchmatch`` table (migration 0007).
 
 Because both the stored text and the query are folded in Python, "dan so" matches
 "Dân số" and "da" matches "Đà" on both engines, with no ``unaccent`` needed. Every query
@@ -473,6 +474,7 @@ def rebuild(*, batch_size: int = 5000) -> RebuildReport:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE catalog_searchentry")
             cursor.execute("ANALYZE catalog_searchfacet")
+            cursor.execute("ANALYZE catalog_searchmatch")
     return RebuildReport(count=count, seconds=time.perf_counter() - started)
 
 
@@ -841,6 +843,12 @@ def facet_index() -> FacetIndex:
     return _facet_index.refresh()
 
 
+def clear_text_cache() -> None:
+    """Forget this process's cached text matches (benchmarks measure never-seen queries)."""
+    with _facet_index.lock:
+        _facet_index.text_masks = OrderedDict()
+
+
 def _engine_query(words: Sequence[str], *, title_only: bool = False) -> str:
     """The full-text query string: every word a prefix, all required; optionally only in
     the title (FTS5 column filter / tsquery weight A)."""
@@ -871,19 +879,41 @@ def _ranking_query(words: Sequence[str]) -> str:
 
 
 def text_match_ids(words: Sequence[str], *, title_only: bool = False) -> list[int]:
-    """Ids of the entries whose text matches every word (as a prefix), deleted ones included."""
-    query = _engine_query(words, title_only=title_only)
+    """Ids of the entries whose text matches every word (as a prefix), deleted ones included.
+
+    PostgreSQL answers from the narrow ``catalog_searchmatch`` table (lexemes only, migration
+    0007), whose heap is a third of the entries' for a broad prefix to visit."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            column = "title" if title_only else "body"
             cursor.execute(
-                "SELECT id FROM catalog_searchentry WHERE document @@ to_tsquery('simple', %s)",
-                [query],
+                f"SELECT id FROM catalog_searchmatch WHERE {column} "  # noqa: S608
+                "@@ to_tsquery('simple', %s)",
+                [_engine_query(words)],
             )
         else:
+            query = _engine_query(words, title_only=title_only)
             cursor.execute(
                 "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s", [query]
             )
         return [row[0] for row in cursor.fetchall()]
+
+
+def title_match_exists(words: Sequence[str]) -> bool:
+    """Whether any entry (visible or not) has every word, as a prefix, in its title: one
+    index probe, much cheaper than filtering the matches by title when none has."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT 1 FROM catalog_searchmatch WHERE title @@ to_tsquery('simple', %s) LIMIT 1",
+                [_engine_query(words)],
+            )
+        else:
+            cursor.execute(
+                "SELECT 1 FROM catalog_search_fts WHERE catalog_search_fts MATCH %s LIMIT 1",
+                [_engine_query(words, title_only=True)],
+            )
+        return cursor.fetchone() is not None
 
 
 def title_match_q(words: Sequence[str]) -> Q:

@@ -167,6 +167,8 @@ def _tiered_page(
     order = ["-metadata_modified", "-name"]
     cached = index.cached_text_mask(words, title_only=True)
     title_count = None if cached is None else (mask & cached).bit_count()
+    if title_count is None and not search.title_match_exists(words):
+        title_count = 0  # words only in descriptions: no title tier to look through
     ids: list[uuid.UUID] = []
     if title_count is None or start < title_count:
         ids = list(
