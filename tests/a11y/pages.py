@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
 
@@ -20,9 +21,36 @@ class Page:
     # A form to submit with these values (POST), to check the page in its error state.
     post: dict[str, str] = field(default_factory=dict)
 
-    def url(self, code: str = "") -> str:
-        path = self.path.format(agency=code)
+    def url(self, code: str = "", **names: str) -> str:
+        path = self.path.format(agency=code, **names)
         return f"/en{path}" if self.lang == "en" else path
+
+
+def seed(tree: Any) -> dict[str, str]:
+    """Records the module pages show: one public dataset (with its organization, group and
+    a resource) and one procedure. Returns the names the page paths are formatted with."""
+    from tests.catalog.factories import (
+        DatasetFactory,
+        GroupFactory,
+        OrganizationFactory,
+        ResourceFactory,
+    )
+    from tests.procedures.factories import make_procedure
+
+    org = OrganizationFactory(
+        agency=tree.dept_a, name="so-tu-phap", title="Sở Tư pháp tỉnh Thử Nghiệm"
+    )
+    group = GroupFactory(name="dan-cu", title="Dân cư")
+    dataset = DatasetFactory(
+        organization=org,
+        name="dan-so-theo-xa",
+        title="Dân số theo xã, phường",
+        groups=[group.name],
+        tags=["dân số"],
+    )
+    ResourceFactory(dataset=dataset, name="Dân số năm 2025")
+    procedure = make_procedure()
+    return {"dataset": dataset.name, "procedure": procedure.code}
 
 
 def _empty_module_path() -> str | None:
@@ -56,5 +84,21 @@ def pages() -> list[Page]:
         Page("password-change", reverse("password_change"), user="officer_a"),
         Page("agency-workspace", "/co-quan/{agency}/", user="officer_a"),
         Page("agency-workspace-en", "/co-quan/{agency}/", "en", user="officer_a"),
+    ]
+    for lang in ("vi", "en"):
+        found += [
+            Page(f"catalog-search-{lang}", "/du-lieu/", lang),
+            Page(f"dataset-{lang}", "/du-lieu/{dataset}/", lang),
+            Page(f"procedure-search-{lang}", "/thu-tuc/", lang),
+            Page(f"procedure-{lang}", "/thu-tuc/{procedure}/", lang),
+            Page(f"indicators-{lang}", "/chi-so/", lang),
+            Page(f"assessment-{lang}", "/danh-gia/", lang),
+        ]
+    found += [
+        Page("catalog-search-query", "/du-lieu/?q=dan+so"),
+        Page("catalog-search-no-result", "/du-lieu/?q=khong+co+gi+ca"),
+        Page("organizations", "/to-chuc/"),
+        Page("groups", "/linh-vuc/"),
+        Page("procedure-search-query", "/thu-tuc/?q=khai+sinh"),
     ]
     return found

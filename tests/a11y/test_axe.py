@@ -19,7 +19,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.a11y.chromium import Browser, find_chromium
-from tests.a11y.pages import Page, pages
+from tests.a11y.pages import Page, pages, seed
 
 AXE_JS = Path(__file__).with_name("vendor") / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -76,6 +76,7 @@ def test_page_has_no_serious_axe_violations(
     browser: Browser, live_server: Any, agency_tree: Any, page: Page
 ) -> None:
     base = live_server.url
+    names = seed(agency_tree)
     browser.clear_cookies()
     if page.user != "anonymous":
         client = Client()
@@ -94,7 +95,7 @@ def test_page_has_no_serious_axe_violations(
                 "mobile": viewport == "phone",
             },
         )
-        browser.open(base + page.url(agency_tree.commune_a.code))
+        browser.open(base + page.url(agency_tree.commune_a.code, **names))
         if page.post:
             browser.evaluate(SUBMIT_FORM % json.dumps(page.post))
             browser.wait_for(

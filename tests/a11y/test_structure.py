@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.a11y.htmlcheck import check, parse
-from tests.a11y.pages import Page, pages
+from tests.a11y.pages import Page, pages, seed
 
 PAGES = pages()
 
@@ -16,7 +16,7 @@ PAGES = pages()
 def render(client: Client, page: Page, tree: Any) -> str:
     if page.user != "anonymous":
         client.force_login(getattr(tree, page.user))
-    url = page.url(tree.commune_a.code)
+    url = page.url(tree.commune_a.code, **seed(tree))
     response = client.post(url, page.post) if page.post else client.get(url)
     assert response.status_code == page.status, f"{url}: HTTP {response.status_code}"
     return response.content.decode()
