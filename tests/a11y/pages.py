@@ -100,5 +100,13 @@ def pages() -> list[Page]:
         Page("organizations", "/to-chuc/"),
         Page("groups", "/linh-vuc/"),
         Page("procedure-search-query", "/thu-tuc/?q=khai+sinh"),
+        Page("register", "/tai-khoan/dang-ky/"),
+        Page("register-en", "/tai-khoan/dang-ky/", "en"),
+        Page("citizen-id", "/tai-khoan/dinh-danh/", user="citizen"),
+        Page("dossiers-home", "/ho-so/"),
+        Page("dossier-track", "/ho-so/tra-cuu/"),
+        Page("dossier-statistics", "/ho-so/thong-ke/"),
+        Page("dossier-workspace", "/ho-so/xu-ly/", user="officer_a"),
+        Page("dossier-mine", "/ho-so/cua-toi/", user="citizen"),
     ]
     return found
