@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import ast
 import gettext
+import re
 from pathlib import Path
+
+import pytest
+from django.test import Client
 
 LOCALE = Path(__file__).resolve().parent.parent / "src" / "tinhso" / "locale" / "en" / "LC_MESSAGES"
 
@@ -70,3 +74,43 @@ def test_parser_reads_multiline_and_plural_entries() -> None:
     entries = parse_po(sample)
     assert entries[1] == {"flags": {"python-format"}, "msgid": "Một hai", "msgstr": "One two"}
     assert entries[2]["msgstr[1]"] == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/en/du-lieu/", "Open data"),
+        ("/en/thu-tuc/", "Administrative procedures"),
+        ("/en/ho-so/", "One-stop dossiers"),
+        ("/en/ho-so/tra-cuu/", "Track a dossier"),
+        ("/en/chi-so/", "digital transformation indicators"),
+        ("/en/danh-gia/", "Digital transformation assessment"),
+        ("/en/tai-khoan/dang-ky/", "Citizen account registration"),
+    ],
+)
+def test_module_pages_under_en_are_in_english(client: Client, path: str, heading: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
+    assert h1 is not None and heading in h1.group(1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [("en", "There is no procedure with code 0.000000."), ("vi", "Không có thủ tục mã 0.000000.")],
+)
+def test_api_errors_follow_accept_language(client: Client, language: str, detail: str) -> None:
+    response = client.get("/api/v1/procedures/0.000000", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    assert response.json() == {"detail": detail}
+
+
+@pytest.mark.django_db
+def test_ckan_api_errors_follow_accept_language(client: Client) -> None:
+    response = client.get(
+        "/api/3/action/package_show", {"id": "khong-co"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "Not found: Dataset “khong-co” not found."

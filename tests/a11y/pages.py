@@ -50,7 +50,7 @@ def seed(tree: Any) -> dict[str, str]:
     )
     ResourceFactory(dataset=dataset, name="Dân số năm 2025")
     procedure = make_procedure()
-    return {"dataset": dataset.name, "procedure": procedure.code}
+    return {"dataset": str(dataset.name), "procedure": str(procedure.code)}
 
 
 def _empty_module_path() -> str | None:
