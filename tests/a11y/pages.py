@@ -48,9 +48,13 @@ def seed(tree: Any) -> dict[str, str]:
         groups=[group.name],
         tags=["dân số"],
     )
-    ResourceFactory(dataset=dataset, name="Dân số năm 2025")
+    resource = ResourceFactory(dataset=dataset, name="Dân số năm 2025")
     procedure = make_procedure()
-    return {"dataset": str(dataset.name), "procedure": str(procedure.code)}
+    return {
+        "dataset": str(dataset.name),
+        "resource": str(resource.pk),
+        "procedure": str(procedure.code),
+    }
 
 
 def _empty_module_path() -> str | None:
@@ -99,6 +103,11 @@ def pages() -> list[Page]:
         Page("catalog-search-no-result", "/du-lieu/?q=khong+co+gi+ca"),
         Page("organizations", "/to-chuc/"),
         Page("groups", "/linh-vuc/"),
+        Page("organization", "/to-chuc/so-tu-phap/"),
+        Page("group", "/linh-vuc/dan-cu/"),
+        Page("resource", "/du-lieu/{dataset}/tai-nguyen/{resource}/"),
+        Page("dataset-history", "/du-lieu/{dataset}/lich-su/"),
+        Page("procedure-history", "/thu-tuc/{procedure}/lich-su/"),
         Page("procedure-search-query", "/thu-tuc/?q=khai+sinh"),
         Page("register", "/tai-khoan/dang-ky/"),
         Page("register-en", "/tai-khoan/dang-ky/", "en"),
