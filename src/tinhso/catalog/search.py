@@ -899,6 +899,29 @@ def text_match_ids(words: Sequence[str], *, title_only: bool = False) -> list[in
         return [row[0] for row in cursor.fetchall()]
 
 
+def mask_ids(mask: int) -> list[int]:
+    """The entry ids whose bits are set in ``mask``, ascending."""
+    raw = mask.to_bytes((mask.bit_length() + 7) // 8 or 1, "little")
+    ids: list[int] = []
+    for i, byte in enumerate(raw):
+        if byte:
+            base = i << 3
+            ids.extend(base + b for b in range(8) if byte >> b & 1)
+    return ids
+
+
+def recent_page_of_ids(ids: Sequence[int], offset: int, limit: int) -> list[uuid.UUID]:
+    """Dataset ids of the entries ``ids``, most recently modified first (then name
+    descending), rows ``offset:offset+limit``: one sort of these rows only (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT dataset_id FROM catalog_searchentry WHERE id = ANY(%s) "
+            "ORDER BY metadata_modified DESC, name DESC LIMIT %s OFFSET %s",
+            [list(ids), limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def title_match_exists(words: Sequence[str]) -> bool:
     """Whether any entry (visible or not) has every word, as a prefix, in its title: one
     index probe, much cheaper than filtering the matches by title when none has."""

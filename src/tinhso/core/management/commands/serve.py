@@ -17,6 +17,8 @@ def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
     return [
         exe,
         "tinhso.wsgi:application",
+        "--config",
+        "python:tinhso.gunicorn_conf",
         "--bind",
         f"{host}:{port}",
         "--workers",
