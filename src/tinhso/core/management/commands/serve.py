@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from typing import Any
 
@@ -47,4 +46,6 @@ class Command(BaseCommand):
         argv = gunicorn_argv(host=options["host"], port=port, workers=options["workers"])
         self.stdout.write(f"{settings.SITE_NAME}: http://{options['host']}:{port}/")
         sys.stdout.flush()
-        raise SystemExit(subprocess.call(argv))  # noqa: S603
+        # Become gunicorn (no child process): a signal sent to ``tinhso serve`` (terminate,
+        # reload) reaches the gunicorn master, and stopping it stops the workers.
+        os.execv(argv[0], argv)  # noqa: S606
