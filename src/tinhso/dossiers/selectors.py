@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tinhso.core.models import Agency, Role
 from tinhso.core.selectors import agencies_for_user
@@ -395,13 +396,13 @@ def final_states() -> frozenset[str]:
 
 # Groups and maximum points of the national index of service to citizens and businesses
 # (Bộ chỉ số phục vụ người dân, doanh nghiệp — Decision 766/QĐ-TTg of 23 June 2022).
-INDEX_GROUPS: tuple[tuple[str, str, int], ...] = (
-    ("publicity", "Công khai, minh bạch", 18),
-    ("progress", "Tiến độ giải quyết", 20),
-    ("online_service", "Dịch vụ công trực tuyến", 12),
-    ("online_payment", "Thanh toán trực tuyến", 10),
-    ("satisfaction", "Mức độ hài lòng", 18),
-    ("digitisation", "Số hóa hồ sơ", 22),
+INDEX_GROUPS: tuple[tuple[str, Any, int], ...] = (
+    ("publicity", gettext_lazy("Công khai, minh bạch"), 18),
+    ("progress", gettext_lazy("Tiến độ giải quyết"), 20),
+    ("online_service", gettext_lazy("Dịch vụ công trực tuyến"), 12),
+    ("online_payment", gettext_lazy("Thanh toán trực tuyến"), 10),
+    ("satisfaction", gettext_lazy("Mức độ hài lòng"), 18),
+    ("digitisation", gettext_lazy("Số hóa hồ sơ"), 22),
 )
 
 
@@ -460,5 +461,7 @@ def service_quality_index(
         if score is not None:
             total += score
             total_max += points
-        groups.append({"key": key, "label": label, "max": points, "score": score, "detail": detail})
+        groups.append(
+            {"key": key, "label": str(label), "max": points, "score": score, "detail": detail}
+        )
     return {"groups": groups, "total": round(total, 2), "total_max": total_max}

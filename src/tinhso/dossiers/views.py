@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tinhso.core.models import Agency, Membership, Role
@@ -49,13 +50,13 @@ from tinhso.procedures.models import Procedure
 
 OFFICER_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
 QUEUE_LABELS = {
-    "to_receive": _("Chờ tiếp nhận"),
-    "to_process": _("Chờ xử lý"),
-    "to_approve": _("Chờ phê duyệt"),
-    "to_return": _("Chờ trả kết quả"),
-    "due_soon": _("Sắp đến hạn"),
-    "overdue": _("Quá hạn"),
-    "all": _("Tất cả"),
+    "to_receive": gettext_lazy("Chờ tiếp nhận"),
+    "to_process": gettext_lazy("Chờ xử lý"),
+    "to_approve": gettext_lazy("Chờ phê duyệt"),
+    "to_return": gettext_lazy("Chờ trả kết quả"),
+    "due_soon": gettext_lazy("Sắp đến hạn"),
+    "overdue": gettext_lazy("Quá hạn"),
+    "all": gettext_lazy("Tất cả"),
 }
 
 
@@ -514,18 +515,18 @@ def tracking_book(request: HttpRequest, fmt: str) -> HttpResponse:
 # ---------------------------------------------------------------- statistics (public)
 
 STAT_COLUMNS = (
-    ("received", _("Tiếp nhận")),
-    ("received_online", _("Trực tuyến")),
-    ("finished", _("Đã giải quyết")),
-    ("early", _("Trước hạn")),
-    ("on_time", _("Đúng hạn")),
-    ("late", _("Quá hạn")),
-    ("in_progress", _("Đang giải quyết")),
-    ("overdue", _("Đang quá hạn")),
-    ("on_time_rate", _("Tỷ lệ đúng hạn (%)")),
-    ("online_share", _("Tỷ lệ trực tuyến (%)")),
-    ("paid_online_share", _("Thanh toán trực tuyến (%)")),
-    ("satisfaction", _("Hài lòng (1–5)")),
+    ("received", gettext_lazy("Tiếp nhận")),
+    ("received_online", gettext_lazy("Trực tuyến")),
+    ("finished", gettext_lazy("Đã giải quyết")),
+    ("early", gettext_lazy("Trước hạn")),
+    ("on_time", gettext_lazy("Đúng hạn")),
+    ("late", gettext_lazy("Quá hạn")),
+    ("in_progress", gettext_lazy("Đang giải quyết")),
+    ("overdue", gettext_lazy("Đang quá hạn")),
+    ("on_time_rate", gettext_lazy("Tỷ lệ đúng hạn (%)")),
+    ("online_share", gettext_lazy("Tỷ lệ trực tuyến (%)")),
+    ("paid_online_share", gettext_lazy("Thanh toán trực tuyến (%)")),
+    ("satisfaction", gettext_lazy("Hài lòng (1–5)")),
 )
 
 
