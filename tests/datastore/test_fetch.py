@@ -1,5 +1,5 @@
-"""URL sources: private addresses refused, and the connection goes to the address that
-was checked (no DNS rebinding between the check and the connection)."""
+"""URL sources through the core safe client (tests/core/test_netfetch.py covers its rules,
+DNS rebinding included): the DataStore settings and the DataStore's own error messages."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
 
 from tinhso.datastore.ingest import fetch
 from tinhso.datastore.ingest.errors import LoadError
-
-PUBLIC_IP = "203.0.113.7"  # TEST-NET-3 is not global: patched below to count as public
 
 
 @pytest.fixture
@@ -25,6 +22,9 @@ def csv_server() -> Iterator[str]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if not self.path.endswith(".csv"):
+                self.send_error(404)
+                return
             self.send_response(200)
             self.send_header("Content-Type", "text/csv")
             self.send_header("Content-Length", str(len(body)))
@@ -62,36 +62,25 @@ def test_only_http_urls_are_fetched(tmp_path: Path) -> None:
         fetch.fetch_url("file:///etc/passwd", tmp_path / "x.csv")
 
 
-def test_the_connection_goes_to_the_checked_address_not_a_second_dns_answer(
-    tmp_path: Path,
+def test_an_oversized_file_is_refused_with_the_datastore_limit(
+    csv_server: str, tmp_path: Path, settings: Any
 ) -> None:
-    answers = iter([PUBLIC_IP, "127.0.0.1", "127.0.0.1"])
-    resolved: list[str] = []
-    connected: list[tuple[str, int]] = []
+    settings.DATASTORE_FETCH_ALLOW_PRIVATE = True
+    settings.DATASTORE_FETCH_MAX_BYTES = 5
+    with pytest.raises(LoadError, match="lớn hơn 0 MB"):
+        fetch.fetch_url(csv_server, tmp_path / "x.csv")
 
-    def getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        ip = next(answers)
-        resolved.append(ip)
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port or 80))]
 
-    def create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
-        connected.append(address)
-        raise OSError("no route (test)")
+def test_an_http_error_status_is_reported(csv_server: str, tmp_path: Path, settings: Any) -> None:
+    settings.DATASTORE_FETCH_ALLOW_PRIVATE = True
+    with pytest.raises(LoadError, match="HTTP 404"):
+        fetch.fetch_url(csv_server.replace("du-lieu.csv", "khong-co"), tmp_path / "x.csv")
 
-    real_ip_address = fetch.ipaddress.ip_address
 
-    class Public:
-        is_global = True
-
-    def ip_address(value: str) -> Any:
-        return Public() if value == PUBLIC_IP else real_ip_address(value)
-
-    with (
-        mock.patch.object(fetch.socket, "getaddrinfo", getaddrinfo),
-        mock.patch.object(fetch.socket, "create_connection", create_connection),
-        mock.patch.object(fetch.ipaddress, "ip_address", ip_address),
-        pytest.raises(LoadError, match="Không tải được"),
-    ):
-        fetch.fetch_url("http://du-lieu.example.vn/bang.csv", tmp_path / "x.csv")
-    assert resolved == [PUBLIC_IP]  # resolved once
-    assert connected == [(PUBLIC_IP, 80)]
+def test_a_refused_connection_is_reported(tmp_path: Path, settings: Any) -> None:
+    settings.DATASTORE_FETCH_ALLOW_PRIVATE = True
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(LoadError, match="Không tải được tệp: ConnectError"):
+        fetch.fetch_url(f"http://127.0.0.1:{port}/x.csv", tmp_path / "x.csv")

@@ -1,29 +1,24 @@
 """Get a resource's bytes into a local file: the upload, or the URL fetched with size and
-time limits and no private/loopback addresses unless allowed."""
+time limits and no private/loopback addresses unless allowed (core safe client)."""
 
 from __future__ import annotations
 
 import contextlib
-import http.client
-import ipaddress
 import shutil
-import socket
-import ssl
 import tempfile
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Resource
+from tinhso.core import netfetch
 from tinhso.datastore import conf
 from tinhso.datastore.ingest.errors import LoadError
 from tinhso.datastore.ingest.readers import TABULAR_FORMATS
+
+USER_AGENT = "tinhso-datastore/1"
 
 
 def declared_format(resource: Resource) -> str:
@@ -37,120 +32,51 @@ def declared_format(resource: Resource) -> str:
     return suffix or fmt
 
 
-def check_host(host: str, *, allow_private: bool, port: int | None = None) -> str:
-    """Resolve ``host`` once and refuse it if any of its addresses is private, loopback
-    or link-local (unless allowed); returns the address to connect to."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise LoadError(_("Không phân giải được tên máy chủ %(host)s.") % {"host": host}) from exc
-    if not infos:
-        raise LoadError(_("Không phân giải được tên máy chủ %(host)s.") % {"host": host})
-    for info in infos:
-        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not allow_private and not ip.is_global:
-            raise LoadError(
-                _("Địa chỉ %(host)s trỏ vào mạng nội bộ (%(ip)s): không được phép tải.")
-                % {"host": host, "ip": ip}
-            )
-    return str(infos[0][4][0])
-
-
-def _pinned(cls: type[http.client.HTTPConnection], allow_private: bool) -> Any:
-    """A connection class whose socket goes to the address that ``check_host`` checked
-    (not to a second DNS answer: no DNS rebinding between check and connect). The host
-    name is still used for the Host header, TLS SNI and certificate verification."""
-
-    def make(host: str, **kwargs: Any) -> http.client.HTTPConnection:
-        conn = cls(host, **kwargs)
-        address = check_host(conn.host, allow_private=allow_private, port=conn.port)
-
-        def create_connection(
-            target: tuple[str, int], timeout: Any = None, source_address: Any = None
-        ) -> socket.socket:
-            return socket.create_connection((address, target[1]), timeout, source_address)
-
-        conn._create_connection = create_connection  # type: ignore[attr-defined]
-        return conn
-
-    return make
-
-
-class _PinnedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, allow_private: bool) -> None:
-        super().__init__()
-        self.allow_private = allow_private
-
-    def http_open(self, req: Any) -> Any:
-        return self.do_open(_pinned(http.client.HTTPConnection, self.allow_private), req)
-
-
-class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, allow_private: bool) -> None:
-        super().__init__(context=ssl.create_default_context())
-        self.allow_private = allow_private
-
-    def https_open(self, req: Any) -> Any:
-        return self.do_open(
-            _pinned(http.client.HTTPSConnection, self.allow_private),
-            req,
-            context=self._context,  # type: ignore[attr-defined]
-        )
-
-
-class _CheckedRedirect(urllib.request.HTTPRedirectHandler):
-    """Redirects only to http(s); the new host is checked when its connection opens."""
-
-    def redirect_request(
-        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
-    ) -> Any:
-        _check_scheme(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _check_scheme(url: str) -> None:
-    parts = urllib.parse.urlparse(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise LoadError(_("Chỉ tải được địa chỉ http(s)."))
-
-
 def fetch_url(url: str, dest: Path) -> None:
-    allow_private = conf.get("FETCH_ALLOW_PRIVATE")
-    _check_scheme(url)
+    """Download ``url`` into ``dest`` with the core safe client (:mod:`tinhso.core.netfetch`:
+    http(s) only, private/loopback/link-local addresses refused unless
+    ``DATASTORE_FETCH_ALLOW_PRIVATE``, connection pinned to the checked address, redirects
+    re-checked) and the DataStore size and time limits; errors become :class:`LoadError`."""
     max_bytes = conf.get("FETCH_MAX_BYTES")
     timeout = conf.get("FETCH_TIMEOUT_SECONDS")
-    # No proxies from the environment: the checked address is the one connected to.
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}),
-        _PinnedHTTPHandler(allow_private),
-        _PinnedHTTPSHandler(allow_private),
-        _CheckedRedirect(),
-    )
-    deadline = time.monotonic() + timeout
-    request = urllib.request.Request(url, headers={"User-Agent": "tinhso-datastore/1"})  # noqa: S310
     try:
-        with opener.open(request, timeout=timeout) as response, dest.open("wb") as out:
-            total = 0
-            while chunk := response.read(1024 * 1024):
-                total += len(chunk)
-                if total > max_bytes:
-                    raise LoadError(
-                        _("Tệp tại địa chỉ nguồn lớn hơn %(mb)d MB.")
-                        % {"mb": max_bytes // 1_000_000}
-                    )
-                if time.monotonic() > deadline:
-                    raise LoadError(_("Tải tệp quá %(s)d giây, đã dừng.") % {"s": timeout})
-                out.write(chunk)
-    except LoadError:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise LoadError(_("Máy chủ nguồn trả lỗi HTTP %(code)d.") % {"code": exc.code}) from exc
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, LoadError):
-            raise exc.reason from exc
+        with (
+            netfetch.SafeClient(
+                allow_private=bool(conf.get("FETCH_ALLOW_PRIVATE")),
+                max_bytes=max_bytes,
+                timeout=float(timeout),
+                user_agent=USER_AGENT,
+            ) as client,
+            dest.open("wb") as out,
+        ):
+            client.download(url, out)
+    except netfetch.NetFetchError as exc:
+        raise _load_error(exc, max_bytes=max_bytes, timeout=timeout) from exc
+    except OSError as exc:  # writing the local copy
         raise LoadError(_("Không tải được tệp: %(err)s") % {"err": str(exc)[:200]}) from exc
-    except OSError as exc:
-        raise LoadError(_("Không tải được tệp: %(err)s") % {"err": str(exc)[:200]}) from exc
+
+
+def _load_error(exc: netfetch.NetFetchError, *, max_bytes: int, timeout: float) -> LoadError:
+    """The DataStore's own wording of a fetch refusal."""
+    if isinstance(exc, netfetch.UnsupportedURL):
+        return LoadError(_("Chỉ tải được địa chỉ http(s)."))
+    if isinstance(exc, netfetch.HostNotResolved):
+        return LoadError(_("Không phân giải được tên máy chủ %(host)s.") % {"host": exc.host})
+    if isinstance(exc, netfetch.AddressNotAllowed):
+        return LoadError(
+            _("Địa chỉ %(host)s trỏ vào mạng nội bộ (%(ip)s): không được phép tải.")
+            % {"host": exc.host, "ip": exc.address}
+        )
+    if isinstance(exc, netfetch.TooLarge):
+        return LoadError(
+            _("Tệp tại địa chỉ nguồn lớn hơn %(mb)d MB.") % {"mb": max_bytes // 1_000_000}
+        )
+    if isinstance(exc, netfetch.TimedOut):
+        return LoadError(_("Tải tệp quá %(s)d giây, đã dừng.") % {"s": timeout})
+    if isinstance(exc, netfetch.HTTPStatusError):
+        return LoadError(_("Máy chủ nguồn trả lỗi HTTP %(code)d.") % {"code": exc.status})
+    detail = exc.detail if isinstance(exc, netfetch.TransferFailed) else exc.message
+    return LoadError(_("Không tải được tệp: %(err)s") % {"err": detail[:200]})
 
 
 @contextlib.contextmanager
