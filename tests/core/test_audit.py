@@ -18,6 +18,7 @@ from tinhso.core.audit import (
     GENESIS,
     audit_context,
     audit_record,
+    audit_seal,
     audit_suppressed,
     audit_verify,
 )
@@ -30,7 +31,10 @@ TABLE = AuditEntry._meta.db_table
 
 
 def chain() -> list[AuditEntry]:
-    return list(AuditEntry.objects.order_by("id"))
+    """The sealed chain, in order (tests run inside a transaction that never commits, so
+    the after-commit sealing does not happen by itself)."""
+    audit_seal()
+    return list(AuditEntry.objects.order_by("seq"))
 
 
 def raw_sql(sql: str, params: list[object]) -> None:
@@ -284,7 +288,7 @@ def test_agency_count_unchanged_when_audit_write_fails(monkeypatch: pytest.Monke
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("audit store down")
 
-    monkeypatch.setattr(audit, "compute_hash", broken)
+    monkeypatch.setattr(audit, "_jsonable", broken)
     before = Agency.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
         AgencyFactory()

@@ -1,10 +1,22 @@
 """Append-only, hash-chained audit log.
 
 Every write goes through :func:`audit_record` (services call it explicitly; a
-post_save/post_delete signal covers admin and other ORM writes). Each entry stores
-the SHA-256 of its canonical content plus the previous entry's hash, and a locked
-head row keeps the tip and count, so :func:`audit_verify` detects an edited row, a
-deleted row in the middle and a deleted last row.
+post_save/post_delete signal covers admin and other ORM writes).
+
+Recording and chaining are two steps, so that writers never wait for each other:
+
+1. :func:`audit_record` inserts the entry inside the caller's transaction (one
+   ``INSERT``, no lock): it commits or rolls back with the write it describes.
+2. :func:`audit_seal` chains committed entries, in batches, by one sealer at a time:
+   each gets the next ``seq``, the previous entry's hash and the SHA-256 of its
+   canonical content; the head row keeps the tip and the count. It runs right after
+   every commit that recorded an entry (non-blocking: if another process is sealing,
+   that one picks the entry up, see :func:`_seal_after_commit`), from
+   ``tinhso audit seal`` and before :func:`audit_verify`.
+
+:func:`audit_verify` then detects an edited row, a deleted row in the middle and a
+deleted last row. An entry is open to undetected editing only between its commit and
+its sealing (milliseconds under traffic; see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -13,15 +25,18 @@ import contextvars
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tinhso.core.models import AuditEntry, AuditHead, User
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 
@@ -121,30 +136,105 @@ def audit_record(
     actor: User | None = None,
     ip: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain, inside the caller's transaction."""
+    """Record one entry inside the caller's transaction; it is chained once committed."""
     ctx = current_context()
     who = actor if actor is not None else ctx.actor
     if who is not None and not getattr(who, "is_authenticated", False):
         who = None
-    with transaction.atomic():
-        head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        entry = AuditEntry(
-            at=_now_to_the_millisecond(),
-            actor=who,
-            actor_repr=(who.get_username() if who else "hệ thống")[:200],
-            ip=(ip if ip is not None else ctx.ip)[:45],
-            action=action[:50],
-            object_type=object_type[:100],
-            object_id=str(object_id)[:100],
-            object_repr=object_repr[:255],
-            agency_code=agency_code[:20],
-            changes=_jsonable(changes or {}),
-            prev_hash=head.last_hash,
-        )
-        entry.hash = compute_hash(entry)
-        entry.save()
-        AuditHead.objects.filter(pk=1).update(last_hash=entry.hash, count=head.count + 1)
+    entry = AuditEntry(
+        at=_now_to_the_millisecond(),
+        actor=who,
+        actor_repr=(who.get_username() if who else "hệ thống")[:200],
+        ip=(ip if ip is not None else ctx.ip)[:45],
+        action=action[:50],
+        object_type=object_type[:100],
+        object_id=str(object_id)[:100],
+        object_repr=object_repr[:255],
+        agency_code=agency_code[:20],
+        changes=_jsonable(changes or {}),
+    )
+    entry.save()
+    _seal_after_commit()
     return entry
+
+
+# PostgreSQL advisory lock key of the sealer (any constant; "tinhso audit" in ASCII).
+_SEAL_LOCK = 0x74696E68736F6175
+
+
+def _seal_after_commit() -> None:
+    """Seal once the current transaction commits (one callback per transaction)."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        _seal_soon()
+        return
+    # Django drops the callbacks of a rolled-back (savepoint) block from this list.
+    if any(func is _seal_soon for _sids, func, _robust in conn.run_on_commit):
+        return
+    transaction.on_commit(_seal_soon)
+
+
+def _seal_soon() -> None:
+    """Seal what is waiting, without ever waiting for another sealer.
+
+    PostgreSQL: a session advisory lock taken with ``pg_try_advisory_lock``; a writer
+    that does not get it leaves its entry to the holder, who checks for entries
+    committed meanwhile *after* releasing the lock (so none is left behind: the loser
+    committed before trying the lock, the holder looks after releasing it). Other
+    engines serialise writers anyway and seal directly.
+    """
+    try:
+        if connection.vendor != "postgresql":
+            audit_seal()
+            return
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [_SEAL_LOCK])
+                got = cursor.fetchone()[0]  # type: ignore[index]
+            if not got:
+                return
+            try:
+                audit_seal()
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [_SEAL_LOCK])
+            if not AuditEntry.objects.filter(seq__isnull=True).exists():
+                return
+    except Exception:  # sealing must never fail the request whose write is committed
+        logger.exception("audit entries not sealed now (they will be at the next write)")
+
+
+def audit_seal(*, batch_size: int = 2000) -> int:
+    """Chain every committed, unsealed entry (in id order); return how many were sealed.
+
+    Safe to call from several processes at once: the head row is locked while sealing.
+    """
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+            batch = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:batch_size])
+            if not batch:
+                return sealed
+            prev_hash, count = head.last_hash, head.count
+            rows = []
+            for entry in batch:
+                count += 1
+                entry.prev_hash = prev_hash
+                entry.hash = compute_hash(entry)
+                rows.append((count, entry.prev_hash, entry.hash, entry.pk))
+                prev_hash = entry.hash
+            table = connection.ops.quote_name(AuditEntry._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s "  # noqa: S608
+                    "WHERE id = %s AND seq IS NULL",
+                    rows,
+                )
+            AuditHead.objects.filter(pk=1).update(last_hash=prev_hash, count=count)
+            sealed += len(batch)
+            if len(batch) < batch_size:
+                return sealed
 
 
 @dataclass
@@ -158,21 +248,23 @@ class VerifyReport:
 
 
 def audit_verify(*, batch_size: int = 5000) -> VerifyReport:
-    """Walk the chain in order and report every break."""
+    """Seal what is waiting, then walk the chain in order and report every break."""
+    audit_seal()
     report = VerifyReport()
     prev_hash = GENESIS
-    prev_id = 0
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=batch_size):
+    prev_seq = 0
+    entries = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
+    for entry in entries.iterator(chunk_size=batch_size):
         report.checked += 1
-        if entry.prev_hash != prev_hash:
+        if entry.prev_hash != prev_hash or entry.seq != prev_seq + 1:
             report.problems.append(
                 f"#{entry.pk}: liên kết tới bản ghi trước bị đứt "
-                f"(bản ghi sau #{prev_id} đã bị xoá hoặc sửa)"
+                f"(bản ghi sau số thứ tự {prev_seq} đã bị xoá hoặc sửa)"
             )
         if compute_hash(entry) != entry.hash:
             report.problems.append(f"#{entry.pk}: nội dung đã bị sửa (mã băm không khớp)")
-        prev_hash = entry.hash
-        prev_id = entry.pk
+        prev_hash = entry.hash or ""
+        prev_seq = entry.seq or 0
     head = AuditHead.objects.filter(pk=1).first()
     expected_count = head.count if head else 0
     expected_tip = head.last_hash if head else GENESIS

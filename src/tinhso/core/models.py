@@ -254,8 +254,11 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
     agency_code = models.CharField(_("cơ quan"), max_length=20, blank=True, db_index=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Set once by the sealer (core.audit.audit_seal) after the entry's transaction
+    # committed: position in the chain, previous entry's hash, this entry's hash.
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -263,7 +266,12 @@ class AuditEntry(models.Model):
         verbose_name = _("nhật ký thao tác")
         verbose_name_plural = _("nhật ký thao tác")
         ordering: ClassVar = ["-id"]
-        indexes: ClassVar = [models.Index(fields=["object_type", "object_id"])]
+        indexes: ClassVar = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="core_audit_unsealed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
@@ -278,7 +286,7 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """Singleton row holding the chain's tip; locked while appending."""
+    """Singleton row holding the chain's tip and length; locked while sealing."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default="0" * 64)
