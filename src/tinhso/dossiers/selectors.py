@@ -131,6 +131,20 @@ def queue_counts(*, user: Any) -> dict[str, int]:
     }
 
 
+def intake_procedures(*, agency: Agency, q: str = "", limit: int = 20) -> list[Any]:
+    """Procedures ``agency`` receives at its counter, matching ``q`` (code or name, without
+    diacritics): those it is listed for, and for a commune the commune-level procedures
+    not tied to particular agencies."""
+    from tinhso.procedures.models import Procedure
+    from tinhso.procedures.selectors import procedure_queryset
+
+    implemented = Q(agencies=agency)
+    if agency.level == Agency.Level.COMMUNE:
+        implemented |= Q(agencies__isnull=True, level=Procedure.Level.COMMUNE)
+    ids = Procedure.objects.filter(implemented, is_active=True).values("pk")
+    return list(procedure_queryset(q=q).filter(pk__in=ids)[:limit])
+
+
 def citizen_dossiers(*, user: Any) -> QuerySet[Dossier]:
     return _base().filter(applicant=user).order_by("-submitted_at", "-id")
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cua-toi/", views.mine, name="mine"),
     path("xu-ly/", views.workspace, name="workspace"),
     path("xu-ly/tiep-nhan/", views.bulk_receive, name="bulk_receive"),
+    path("xu-ly/tiep-nhan-truc-tiep/", views.intake, name="intake"),
     path("so-theo-doi.<str:fmt>", views.tracking_book, name="tracking_book"),
     path("thong-ke/", views.statistics, name="statistics"),
     path("tra-cuu/", views.track, name="track_form"),

@@ -30,6 +30,15 @@ from tinhso.core.models import Agency, Membership, Role
 from tinhso.core.selectors import agencies_for_user
 from tinhso.core.services import DomainError
 from tinhso.dossiers import selectors
+from tinhso.dossiers.intake import (
+    INTAKE_CHANNELS,
+    dossier_intake,
+    intake_agencies,
+    intake_applicant_lookup,
+    intake_applicant_sign,
+    intake_applicant_unsign,
+)
+from tinhso.dossiers.intake import has_fee as intake_has_fee
 from tinhso.dossiers.models import Channel, Dossier, DossierDocument, FeeStatus, IssuedForm, State
 from tinhso.dossiers.pdf.forms import render_tracking_book, tracking_book_xlsx
 from tinhso.dossiers.pdf.issue import form_available, form_latest_or_issue
@@ -435,6 +444,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "states": State.choices,
         "channels": Channel.choices,
         "today": timezone.localdate(),
+        "can_intake": bool(intake_agencies(request.user)),
     }
     template = (
         "dossiers/_queue.html" if request.headers.get("HX-Request") else "dossiers/workspace.html"
@@ -462,6 +472,195 @@ def bulk_receive(request: HttpRequest) -> HttpResponse:
     for line in refused[:10]:
         messages.error(request, line)
     return redirect(f"{reverse('dossiers:workspace')}?hang=to_receive")
+
+
+# ---------------------------------------------------------------- counter and post intake
+
+
+def _intake_choice(request: HttpRequest, agencies: list[Agency]) -> tuple[Agency | None, Any]:
+    """The agency and procedure chosen in the form (None where not chosen or not allowed)."""
+    data = request.POST if request.method == "POST" else request.GET
+    code = data.get("agency", "")
+    agency = next((a for a in agencies if a.code == code), None)
+    if not code and len(agencies) == 1:
+        agency = agencies[0]
+    procedure = None
+    procedure_code = data.get("procedure", "").strip()[:50]
+    if agency is not None and procedure_code:
+        procedure = next(
+            iter(selectors.intake_procedures(agency=agency, q=procedure_code, limit=50)), None
+        )
+        if procedure is not None and procedure.code != procedure_code:
+            procedure = None
+    return agency, procedure
+
+
+def _intake_date(value: str, field: str, message: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(message, field=field) from None
+
+
+def _intake_lookup(request: HttpRequest, citizen_id: str) -> tuple[ApplicantData | None, str, str]:
+    """(registry data or None, signed token, message for the officer)."""
+    user: Any = request.user
+    try:
+        found = intake_applicant_lookup(officer=user, citizen_id=citizen_id)
+    except RegistryUnavailable as exc:
+        return None, "", exc.message + " " + _("Hãy nhập thông tin người nộp thủ công.")
+    if found is None:
+        return (
+            None,
+            "",
+            _(
+                "Không tìm thấy số định danh %(id)s trong Cơ sở dữ liệu dân cư; "
+                "hãy nhập thông tin người nộp thủ công."
+            )
+            % {"id": citizen_id.strip()},
+        )
+    return found, intake_applicant_sign(found), ""
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """Counter and post intake: choose the procedure, enter the applicant, receive at once."""
+    user: Any = request.user
+    agencies = intake_agencies(user)
+    if not agencies:
+        raise Http404(_("Trang dành cho cán bộ tiếp nhận một cửa."))
+    agency, procedure = _intake_choice(request, agencies)
+    is_htmx = bool(request.headers.get("HX-Request"))
+    if procedure is None or agency is None:
+        if request.method == "POST":
+            raise Http404(_("Không tìm thấy thủ tục này ở cơ quan của bạn."))
+        q = request.GET.get("q", "")[:100]
+        results = selectors.intake_procedures(agency=agency, q=q) if agency else []
+        start: dict[str, Any] = {"agencies": agencies, "agency": agency, "q": q, "results": results}
+        if is_htmx and request.GET.get("q") is not None:
+            return render(request, "dossiers/_intake_procedures.html", start)
+        return render(request, "dossiers/intake_start.html", start)
+
+    documents = list(procedure.documents.all())
+    post = request.POST
+    form: dict[str, Any] = {
+        "channel": post.get("channel", Channel.COUNTER),
+        "postal_item": post.get("postal_item", "")[:40],
+        "postal_received_on": post.get("postal_received_on", "")[:10],
+        "citizen_id": post.get("citizen_id", "").strip()[:20],
+        "full_name": post.get("full_name", "")[:150],
+        "birth_date": post.get("birth_date", "")[:10],
+        "gender": post.get("gender", "")[:10],
+        "address": post.get("address", "")[:500],
+        "phone": post.get("phone", "")[:20],
+        "email": post.get("email", "")[:254],
+        "note": post.get("note", "")[:5000],
+        "fee_paid": post.get("fee_paid") == "1",
+        "received": {int(v) for v in post.getlist("received") if v.isdigit()},
+    }
+    token = post.get("applicant_token", "")
+    registry = intake_applicant_unsign(token, citizen_id=form["citizen_id"])
+    errors: list[str] = []
+    lookup_message = ""
+    if request.method == "POST" and post.get("do") == "lookup":
+        registry, token = None, ""
+        if not form["citizen_id"]:
+            lookup_message = _("Hãy nhập số định danh cá nhân để tra cứu.")
+        else:
+            try:
+                registry, token, lookup_message = _intake_lookup(request, form["citizen_id"])
+            except DomainError as exc:
+                lookup_message = exc.message
+    elif request.method == "POST":
+        try:
+            if registry is None and form["citizen_id"]:
+                registry, token, lookup_message = _intake_lookup(request, form["citizen_id"])
+            if registry is not None:
+                applicant = ApplicantData(
+                    **{**registry.__dict__, "phone": form["phone"], "email": form["email"]}
+                )
+            else:
+                if not " ".join(form["full_name"].split()):
+                    raise DomainError(_("Cần họ và tên người nộp hồ sơ."), field="full_name")
+                if not form["address"].strip():
+                    raise DomainError(_("Cần địa chỉ người nộp hồ sơ."), field="address")
+                birth = _intake_date(form["birth_date"], "birth_date", _("Ngày sinh không hợp lệ."))
+                if birth is not None and birth > timezone.localdate():
+                    raise DomainError(_("Ngày sinh không được sau hôm nay."), field="birth_date")
+                applicant = ApplicantData(
+                    full_name=form["full_name"],
+                    citizen_id=form["citizen_id"],
+                    birth_date=birth,
+                    gender=form["gender"] if form["gender"] in ("Nam", "Nữ") else "",
+                    address=form["address"],
+                    phone=form["phone"],
+                    email=form["email"],
+                )
+            uploads = [
+                Upload(file=f, required_document=doc)
+                for doc in documents
+                for f in request.FILES.getlist(f"doc-{doc.pk}")
+            ]
+            uploads += [
+                Upload(file=f, name=_("Giấy tờ khác")) for f in request.FILES.getlist("other")
+            ]
+            dossier, _created = dossier_intake(
+                officer=user,
+                procedure=procedure,
+                agency=agency,
+                channel=form["channel"],
+                applicant=applicant,
+                received_documents=[d for d in documents if d.pk in form["received"]],
+                uploads=uploads,
+                fee_paid=form["fee_paid"],
+                postal_item=form["postal_item"],
+                postal_received_on=_intake_date(
+                    form["postal_received_on"],
+                    "postal_received_on",
+                    _("Ngày nhận bưu gửi không hợp lệ."),
+                ),
+                note=form["note"],
+                idempotency_key=post.get("idempotency_key") or None,
+            )
+        except DomainError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả ngày %(date)s. "
+                    "In Giấy tiếp nhận hồ sơ và hẹn trả kết quả ở mục “Phiếu đã cấp”."
+                )
+                % {
+                    "code": dossier.code,
+                    "date": f"{dossier.appointment_date:%d/%m/%Y}"
+                    if dossier.appointment_date
+                    else "—",
+                },
+            )
+            return redirect("dossiers:detail", code=dossier.code)
+    import uuid
+
+    context: dict[str, Any] = {
+        "agency": agency,
+        "procedure": procedure,
+        "documents": documents,
+        "has_fee": intake_has_fee(procedure),
+        "form": form,
+        "registry": registry,
+        "applicant_token": token if registry is not None else "",
+        "lookup_message": lookup_message,
+        "errors": errors,
+        "channels": [(c.value, c.label) for c in INTAKE_CHANNELS],
+        "today": timezone.localdate(),
+        "idempotency_key": post.get("idempotency_key") or uuid.uuid4().hex,
+    }
+    if is_htmx and post.get("do") == "lookup":
+        return render(request, "dossiers/_intake_applicant.html", context)
+    return render(request, "dossiers/intake_form.html", context, status=422 if errors else 200)
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
