@@ -64,7 +64,7 @@ def test_self_assessment_form_refuses_a_disguised_file_and_stores_nothing(
     fake = SimpleUploadedFile("qd.pdf", b"MZ\x90\x00exe", content_type="application/pdf")
     response = client.post(url, {"criterion": leaf.pk, "value": "1", "file": fake})
     assert response.status_code == 400
-    assert "không khớp" in response.content.decode()
+    assert "chứa chương trình thực thi" in response.content.decode()
     assert not Answer.objects.exists() and not Evidence.objects.exists()
 
 
