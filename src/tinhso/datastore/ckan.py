@@ -54,6 +54,8 @@ def _resource_id(data: dict[str, Any]) -> str:
 def _table(context: ActionContext, data: dict[str, Any]) -> Any:
     try:
         return selectors.get_table(_resource_id(data), user=context.user)
+    except selectors.ResourceMissing as exc:
+        raise NotFound(exc.subject) from None
     except services.DatastoreNotFound as exc:
         raise NotFound(exc.message) from None
 

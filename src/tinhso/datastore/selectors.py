@@ -30,14 +30,21 @@ _SORT_PART = re.compile(r'^\s*(?:"((?:[^"]|"")+)"|([^\s,"]+))(?:\s+(asc|desc))?\
 ID_FIELD = {"id": "_id", "type": "int", "label": "", "indexed": True}
 
 
+class ResourceMissing(DatastoreNotFound):
+    """No such resource, or one the user may not read (``subject`` names it for CKAN's
+    "Không tìm thấy: …" message)."""
+
+    def __init__(self, resource_id: Any) -> None:
+        self.subject = _("tài nguyên “%(id)s”") % {"id": str(resource_id)[:100]}
+        super().__init__(_("Không tìm thấy tài nguyên “%(id)s”.") % {"id": str(resource_id)[:100]})
+
+
 def get_table(resource_id: Any, *, user: Any, require_data: bool = True) -> DatastoreTable:
     """The DataStore table of a resource the user may read, or DatastoreNotFound."""
     try:
         rid = uuid.UUID(str(resource_id))
     except (ValueError, TypeError, AttributeError):
-        raise DatastoreNotFound(
-            _("Không tìm thấy tài nguyên “%(id)s”.") % {"id": str(resource_id)[:100]}
-        ) from None
+        raise ResourceMissing(resource_id) from None
     table = (
         DatastoreTable.objects.select_related("resource__dataset__organization")
         .filter(resource_id=rid)
@@ -46,17 +53,29 @@ def get_table(resource_id: Any, *, user: Any, require_data: bool = True) -> Data
     if table is None:
         resource = Resource.objects.select_related("dataset").filter(pk=rid).first()
         if resource is None or not access.can_read(user, resource):
-            raise DatastoreNotFound(_("Không tìm thấy tài nguyên “%(id)s”.") % {"id": rid})
+            raise ResourceMissing(rid)
         raise DatastoreNotFound(
             _("Tài nguyên “%(id)s” chưa có dữ liệu trong DataStore.") % {"id": rid}
         )
     if not access.can_read(user, table.resource):
-        raise DatastoreNotFound(_("Không tìm thấy tài nguyên “%(id)s”.") % {"id": rid})
+        raise ResourceMissing(rid)
     if require_data and not table.table_name:
-        raise DatastoreNotFound(
-            _("Tài nguyên “%(id)s” chưa có dữ liệu trong DataStore.") % {"id": rid}
-        )
+        raise DatastoreNotFound(_no_data_message(table))
     return table
+
+
+def _no_data_message(table: DatastoreTable) -> str:
+    """Why a resource has no DataStore table yet: still loading, or the load's error."""
+    rid = table.resource_id
+    if table.status == DatastoreTable.Status.FAILED and table.error:
+        return _(
+            "Tài nguyên “%(id)s” chưa có dữ liệu trong DataStore: lần nạp gần nhất thất bại: %(error)s"
+        ) % {"id": rid, "error": table.error}
+    if table.status in (DatastoreTable.Status.QUEUED, DatastoreTable.Status.RUNNING):
+        return _("Tài nguyên “%(id)s” đang được nạp vào DataStore, hãy thử lại sau ít phút.") % {
+            "id": rid
+        }
+    return _("Tài nguyên “%(id)s” chưa có dữ liệu trong DataStore.") % {"id": rid}
 
 
 def all_fields(table: DatastoreTable) -> list[dict[str, Any]]:

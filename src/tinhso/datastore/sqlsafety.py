@@ -283,6 +283,52 @@ def _function_name(node: exp.Func) -> str:
     return node.sql_name().upper()
 
 
+def _written_name(node: exp.Func) -> str:
+    """The function's name as a user writes it (``version``, not sqlglot's
+    ``current_version``), for messages and PostgreSQL-style column names."""
+    if isinstance(node, exp.Anonymous):
+        return str(node.name).lower()
+    text = node.sql(dialect="postgres")
+    name = text.split("(", 1)[0].strip().lower()
+    return name if name.replace("_", "").isalnum() else node.sql_name().lower()
+
+
+# Statements sqlglot recognises as such; anything else at the top is not SQL we can run.
+_STATEMENT_KEYS = frozenset(
+    (
+        *("insert", "update", "delete", "merge", "create", "drop", "alter", "command"),
+        *("copy", "set", "pragma", "transaction", "commit", "rollback", "truncatetable"),
+        *("grant", "revoke", "use", "describe", "show", "analyze", "kill"),
+    )
+)
+
+
+def _name_like_postgres(tree: exp.Expression) -> None:
+    """Give the unnamed output columns of ``tree`` the names PostgreSQL (and so CKAN)
+    gives them — ``sum``, ``count``, ``?column?`` — instead of SQLite's expression text."""
+    node = tree
+    while isinstance(node, exp.Union | exp.Intersect | exp.Except):
+        node = node.this
+    if not isinstance(node, exp.Select):
+        return
+    named: list[exp.Expression] = []
+    for expr in node.expressions:
+        if isinstance(expr, exp.Alias | exp.Column | exp.Star):
+            named.append(expr)
+            continue
+        inner = expr.this if isinstance(expr, exp.Cast) else expr
+        if isinstance(inner, exp.Column):
+            name = inner.name
+        elif isinstance(inner, exp.Func):
+            name = _written_name(inner)
+        elif isinstance(inner, exp.Case):
+            name = "case"
+        else:
+            name = "?column?"
+        named.append(exp.Alias(this=expr, alias=exp.to_identifier(name, quoted=True)))
+    node.set("expressions", named)
+
+
 def check_and_rewrite(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable]]:
     """Validate ``sql`` and return it rewritten for the running database, with the tables used."""
     if not isinstance(sql, str) or not sql.strip():
@@ -302,6 +348,10 @@ def check_and_rewrite(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable]
         )
     tree = statements[0]
     if not isinstance(tree, _ROOTS):
+        if tree.key not in _STATEMENT_KEYS:
+            raise SqlRefused(
+                _("Câu SQL không hợp lệ: câu truy vấn phải bắt đầu bằng SELECT hoặc WITH.")
+            )
         raise SqlRefused(
             _("Chỉ cho phép câu lệnh SELECT (chỉ đọc), không được “%(kind)s”.")
             % {"kind": tree.key.upper()}
@@ -319,7 +369,7 @@ def check_and_rewrite(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable]
             if name not in ALLOWED_FUNCTIONS:
                 raise SqlRefused(
                     _("Hàm %(name)s không được phép trong datastore_search_sql.")
-                    % {"name": name.lower()}
+                    % {"name": _written_name(node)}
                 )
     cte_names = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     tables: dict[str, DatastoreTable] = {}
@@ -345,6 +395,8 @@ def check_and_rewrite(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable]
             _("Câu truy vấn phải đọc ít nhất một bảng DataStore (tên bảng là mã tài nguyên).")
         )
     dialect = "postgres" if connection.vendor == "postgresql" else "sqlite"
+    if dialect == "sqlite":
+        _name_like_postgres(tree)
     return tree.sql(dialect=dialect), list(tables.values())
 
 

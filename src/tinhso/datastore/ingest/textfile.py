@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -23,9 +24,31 @@ DELIMITERS = (",", ";", "\t", "|")
 # Precomposed Vietnamese letters (NFC) that carry a diacritic, plus đ/Đ.
 _VI_LOWER = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 VIETNAMESE_LETTERS = frozenset(_VI_LOWER + _VI_LOWER.upper())
-# Byte patterns of the TCVN3 (ABC) and VNI legacy fonts are not decodable by a Python
-# codec; we recognise them cheaply and refuse with a clear message (docs/datastore.md).
-_VNI_MARKERS = (b"\xc2\xf9", b"\xc2\xe0", b"\xe1\xbb", b"a\xf8", b"o\xe2", b"e\xe2")
+# The TCVN3 (ABC) and VNI legacy font encodings have no Python codec; we recognise them
+# cheaply and refuse with a clear message (docs/datastore.md).
+# VNI writes a letter as its base and one or two mark bytes: "Tie\xe2n" for "Tiên",
+# "a\xf9" for "á", "\xf1" for "đ". These pairs never occur in Windows-1258 Vietnamese
+# (where a vowel is followed by a combining tone byte \xcc \xec \xde \xd2 \xf2, and
+# "uâ", "uê", "iê", "yê" are real, so those are left out).
+_VNI_PAIR = re.compile(rb"[aeiouyAEIOUY][\xf8\xf9\xfb\xef]|[aeoAEO]\xe2|[aA]\xea|[\xf1\xd1]")
+# TCVN3 puts ă â ê ô ơ ư đ (and their capitals) and the tones of "a" at \xa1-\xbf, which
+# Windows-1258 (and -1252) use only for symbols (¡ ª ® ° ¸ …).
+_TCVN3_BYTES = re.compile(rb"[\xa1-\xbf]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _legacy_font_encoding(sample: bytes) -> str | None:
+    """ "VNI" or "TCVN3" when the (non-UTF-8) sample looks written in that font encoding."""
+    non_ascii = len(_NON_ASCII.findall(sample))
+    if non_ascii < 3:
+        return None
+    vni = len(_VNI_PAIR.findall(sample))
+    if vni >= 3 and vni * 4 >= non_ascii:
+        return "VNI"
+    tcvn3 = len(_TCVN3_BYTES.findall(sample))
+    if tcvn3 >= 3 and tcvn3 * 4 >= non_ascii:
+        return "TCVN3"
+    return None
 
 
 @dataclass
@@ -130,6 +153,15 @@ def detect_encoding(path: Path) -> str:
         with path.open("rb") as fh:
             fh.seek(max(0, bad_offset - 1024))
             sample = fh.read(SAMPLE_BYTES)
+    font = _legacy_font_encoding(sample)
+    if font:
+        raise LoadError(
+            _(
+                "Tệp có vẻ dùng bảng mã %(font)s (phông chữ cũ), chưa được hỗ trợ. "
+                "Hãy chuyển sang Unicode (UTF-8), ví dụ bằng Unikey → Công cụ chuyển mã."
+            )
+            % {"font": font}
+        )
     # Legacy encodings: prefer the one that yields Vietnamese letters.
     candidates: dict[str, float] = {}
     for enc in ("cp1258", "cp1252"):
@@ -146,13 +178,6 @@ def detect_encoding(path: Path) -> str:
     best = max(candidates, key=lambda k: candidates[k])
     if candidates[best] >= 0.5:
         return best
-    if sum(sample.count(m) for m in _VNI_MARKERS) > 20:
-        raise LoadError(
-            _(
-                "Tệp có vẻ dùng bảng mã VNI hoặc TCVN3 (phông chữ cũ), chưa được hỗ trợ. "
-                "Hãy chuyển sang Unicode (UTF-8), ví dụ bằng Unikey → Công cụ chuyển mã."
-            )
-        )
     if guess is not None:
         return guess.encoding
     return best

@@ -1,0 +1,91 @@
+"""Details of the CKAN DataStore answers that a CKAN client relies on, found by trying the
+demo as a new user (messages, column names of datastore_search_sql, error shapes)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+
+from tests.datastore.factories import loaded, resource_with_file
+from tests.datastore.test_ckan_api import CSV, call
+from tinhso.datastore.models import DatastoreTable
+from tinhso.datastore.services import datastore_load
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def table() -> DatastoreTable:
+    t = loaded(CSV)
+    assert t.status == "active", t.error
+    return t
+
+
+def test_unknown_resource_message_says_not_found_once(client: Client) -> None:
+    rid = str(uuid.uuid4())
+    status, body = call(client, "datastore_search", resource_id=rid)
+    assert status == 404
+    assert body["error"] == {
+        "__type": "Not Found Error",
+        "message": f"Không tìm thấy: tài nguyên “{rid}”",
+    }
+
+
+def test_search_of_a_failed_load_names_the_load_error(client: Client) -> None:
+    resource = resource_with_file("Xã,Số hộ\nA,1\nB,2,3\n".encode())
+    table = datastore_load(resource=resource)
+    assert table.status == "failed"
+    for action in ("datastore_search", "datastore_info"):
+        status, body = call(client, action, resource_id=str(resource.pk))
+        assert status == 404
+        message = body["error"]["message"]
+        assert "lần nạp gần nhất thất bại" in message and "Dòng 3" in message
+
+
+def test_search_while_queued_says_to_come_back(client: Client) -> None:
+    resource = resource_with_file(b"a,b\n1,2\n")
+    DatastoreTable.objects.update_or_create(
+        resource=resource, defaults={"status": DatastoreTable.Status.QUEUED}
+    )
+    status, body = call(client, "datastore_search", resource_id=str(resource.pk))
+    assert status == 404 and "đang được nạp" in body["error"]["message"]
+
+
+def test_sql_output_columns_are_named_as_postgresql_names_them(
+    client: Client, table: DatastoreTable
+) -> None:
+    sql = (
+        f'SELECT tinh, sum(dan_so), count(*), max(nam)::text, 1 FROM "{table.resource_id}" '
+        "GROUP BY tinh ORDER BY tinh"
+    )
+    status, body = call(client, "datastore_search_sql", sql=sql)
+    assert status == 200, body
+    result = body["result"]
+    assert [f["id"] for f in result["fields"]] == ["tinh", "sum", "count", "max", "?column?"]
+    assert result["records"][0] == {
+        "tinh": "Nghệ An",
+        "sum": 570000,
+        "count": 2,
+        "max": "2023",
+        "?column?": 1,
+    }
+    assert result["sql"] == sql
+
+
+def test_sql_that_is_not_a_statement_gets_a_syntax_message(
+    client: Client, table: DatastoreTable
+) -> None:
+    status, body = call(client, "datastore_search_sql", sql="SELEC nonsense")
+    assert status == 409
+    assert body["error"]["__type"] == "Validation Error"
+    assert "phải bắt đầu bằng SELECT hoặc WITH" in body["error"]["query"][0]
+
+
+def test_refused_function_is_named_as_written(client: Client, table: DatastoreTable) -> None:
+    status, body = call(
+        client, "datastore_search_sql", sql=f'SELECT version() FROM "{table.resource_id}"'
+    )
+    assert status == 409
+    assert body["error"]["query"] == ["Hàm version không được phép trong datastore_search_sql."]
