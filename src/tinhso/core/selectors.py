@@ -14,13 +14,46 @@ from tinhso.core.text import fold
 AnyUser = User | AnonymousUser
 
 
+# ---------------------------------------------------------------- the user's scope
+#
+# Every agency-scope question of a request (roles at an agency, visible agencies,
+# platform administrator) is answered from one query of the user's memberships,
+# remembered on the user object. A user object lives for one request; within a process,
+# any change of memberships, agencies or users bumps ``_SCOPE_GENERATION`` and forgets
+# what was remembered (tests change memberships of a user they keep).
+
+_SCOPE_GENERATION = [0]
+
+
+def scope_changed(**_kwargs: Any) -> None:
+    """Signal receiver: memberships, agencies or users changed."""
+    _SCOPE_GENERATION[0] += 1
+
+
+def _memberships(user: AnyUser) -> list[tuple[str, str, bool]]:
+    """(role, agency path, agency is a root) of every membership of ``user``."""
+    cached = getattr(user, "_tinhso_scope", None)
+    if cached is not None and cached[0] == _SCOPE_GENERATION[0]:
+        return cached[1]  # type: ignore[no-any-return]
+    generation = _SCOPE_GENERATION[0]
+    rows = [
+        (role, path, parent_id is None)
+        for role, path, parent_id in Membership.objects.filter(user=user).values_list(
+            "role", "agency__path", "agency__parent_id"
+        )
+    ]
+    user._tinhso_scope = (generation, rows)  # type: ignore[union-attr]
+    return rows
+
+
 def user_roles(user: AnyUser, agency: Agency | None = None) -> set[str]:
+    """Roles of ``user`` (at ``agency``: held there or at one of its ancestors)."""
     if not user.is_authenticated:
         return set()
-    qs = Membership.objects.filter(user=user)
-    if agency is not None:
-        qs = qs.filter(agency__in=agency_ancestors(agency))
-    return set(qs.values_list("role", flat=True))
+    rows = _memberships(user)
+    if agency is None:
+        return {role for role, _path, _root in rows}
+    return {role for role, path, _root in rows if agency.path.startswith(path)}
 
 
 def agency_ancestors(agency: Agency) -> list[Agency]:
@@ -38,9 +71,29 @@ def is_platform_admin(user: AnyUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        user=user, role=Role.ADMINISTRATOR, agency__parent__isnull=True
-    ).exists()
+    return any(role == Role.ADMINISTRATOR and root for role, _path, root in _memberships(user))
+
+
+def scope_paths(user: AnyUser, *, roles: Iterable[str] | None = None) -> list[str] | None:
+    """Paths of the agency subtrees ``user`` may see; ``None`` means every agency."""
+    if not user.is_authenticated:
+        return []
+    if roles is None and is_platform_admin(user):
+        return None
+    wanted = set(roles) if roles is not None else None
+    return sorted(
+        {
+            path
+            for role, path, _root in _memberships(user)
+            if role != Role.CITIZEN and (wanted is None or role in wanted)
+        }
+    )
+
+
+def agency_in_scope(user: AnyUser, agency: Agency, *, roles: Iterable[str] | None = None) -> bool:
+    """Whether ``agency`` (with its ``path`` loaded) is in ``user``'s scope, without a query."""
+    paths = scope_paths(user, roles=roles)
+    return paths is None or any(agency.path.startswith(p) for p in paths)
 
 
 def agencies_for_user(user: AnyUser, *, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
@@ -49,14 +102,9 @@ def agencies_for_user(user: AnyUser, *, roles: Iterable[str] | None = None) -> Q
     An officer of one commune never gets another commune here. ``roles`` narrows to
     memberships in those roles (for example only ``data_publisher``).
     """
-    if not user.is_authenticated:
-        return Agency.objects.none()
-    if is_platform_admin(user) and roles is None:
+    paths = scope_paths(user, roles=roles)
+    if paths is None:
         return Agency.objects.all()
-    memberships = Membership.objects.filter(user=user).exclude(role=Role.CITIZEN)
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
-    paths = list(memberships.values_list("agency__path", flat=True).distinct())
     if not paths:
         return Agency.objects.none()
     condition = Q()

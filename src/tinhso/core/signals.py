@@ -106,3 +106,18 @@ def audit_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) 
         object_type="core.user",
         object_repr=str(credentials.get("username", ""))[:255],
     )
+
+
+def _connect_scope_invalidation() -> None:
+    """Forget remembered agency scopes when memberships, agencies or users change."""
+    from tinhso.core.models import Membership, User
+    from tinhso.core.selectors import scope_changed
+
+    for model in (Membership, Agency, User):
+        post_save.connect(scope_changed, sender=model, dispatch_uid=f"scope-save-{model.__name__}")
+        post_delete.connect(
+            scope_changed, sender=model, dispatch_uid=f"scope-delete-{model.__name__}"
+        )
+
+
+_connect_scope_invalidation()
