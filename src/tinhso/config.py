@@ -79,6 +79,23 @@ _declare("PAYMENT_HMAC_SECRET", "", "shared secret signing gateway callbacks")
 _declare("PAYMENT_CALLBACK_MAX_AGE_SECONDS", "300", "oldest gateway callback accepted (s)")
 _declare("PAYMENT_GATEWAY_URL", "", "payment page URL of the real gateway (vnpay adapter)")
 _declare("PAYMENT_MERCHANT_CODE", "", "merchant code at the real gateway (vnpay adapter)")
+_declare(
+    "EID_PROVIDER",
+    "auto",
+    "e-ID sign-in: auto, oidc, simulator or off (auto: oidc when an issuer is set, "
+    "simulator outside production, else off)",
+)
+_declare("EID_OIDC_ISSUER", "", "issuer URL of the national e-ID (VNeID) OpenID provider")
+_declare("EID_OIDC_CLIENT_ID", "", "client id registered with the e-ID provider")
+_declare("EID_OIDC_CLIENT_SECRET", "", "client secret registered with the e-ID provider")
+_declare(
+    "EID_OIDC_REDIRECT_URI",
+    "",
+    "redirect URI registered with the e-ID provider (…/tai-khoan/vneid/ve/)",
+)
+_declare("EID_OIDC_SCOPES", "openid profile", "scopes asked of the e-ID provider")
+_declare("EID_OIDC_CITIZEN_ID_CLAIM", "citizen_id", "id_token claim holding the 12-digit ID number")
+_declare("EID_OIDC_TIMEOUT_SECONDS", "10", "time limit of one request to the e-ID provider (s)")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

@@ -216,3 +216,28 @@ PAYMENT_GATEWAY_URL = config.raw("PAYMENT_GATEWAY_URL").strip()
 if PAYMENT_GATEWAY == "vnpay" or PAYMENT_GATEWAY_URL:
     PAYMENT_GATEWAY_URL = config.get_url("PAYMENT_GATEWAY_URL", ("https", "http"))
 PAYMENT_MERCHANT_CODE = config.raw("PAYMENT_MERCHANT_CODE").strip()
+
+# National e-ID (VNeID) sign-in: OpenID Connect, or the local simulator outside production.
+EID_OIDC_ISSUER = config.raw("EID_OIDC_ISSUER").strip().rstrip("/")
+EID_PROVIDER = config.get_choice("EID_PROVIDER", ("auto", "oidc", "simulator", "off"))
+if EID_PROVIDER == "auto":
+    EID_PROVIDER = "oidc" if EID_OIDC_ISSUER else ("off" if PRODUCTION else "simulator")
+if EID_PROVIDER == "simulator" and PRODUCTION:
+    raise config.ConfigError(
+        "EID_PROVIDER=simulator không được phép khi TINHSO_ENV=production "
+        "(ai cũng đăng nhập được bằng danh tính giả)"
+    )
+EID_OIDC_CLIENT_ID = config.raw("EID_OIDC_CLIENT_ID").strip()
+EID_OIDC_CLIENT_SECRET = config.raw("EID_OIDC_CLIENT_SECRET").strip()
+EID_OIDC_REDIRECT_URI = config.raw("EID_OIDC_REDIRECT_URI").strip()
+if EID_PROVIDER == "oidc":
+    EID_OIDC_ISSUER = config.get_url("EID_OIDC_ISSUER", ("https", "http")).rstrip("/")
+    if not EID_OIDC_CLIENT_ID:
+        raise config.ConfigError("EID_OIDC_CLIENT_ID chưa được đặt: bắt buộc khi EID_PROVIDER=oidc")
+    if EID_OIDC_REDIRECT_URI:
+        EID_OIDC_REDIRECT_URI = config.get_url("EID_OIDC_REDIRECT_URI", ("https", "http"))
+EID_OIDC_SCOPES = config.raw("EID_OIDC_SCOPES").split() or ["openid"]
+if "openid" not in EID_OIDC_SCOPES:
+    EID_OIDC_SCOPES.insert(0, "openid")
+EID_OIDC_CITIZEN_ID_CLAIM = config.raw("EID_OIDC_CITIZEN_ID_CLAIM").strip() or "citizen_id"
+EID_OIDC_TIMEOUT = config.get_int("EID_OIDC_TIMEOUT_SECONDS", minimum=1)

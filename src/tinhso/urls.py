@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tinhso.catalog.dcat_urls")),
     path("", include("tinhso.catalog.sitemaps")),
     path("", include("tinhso.payments.callback_urls")),
+    path("", include("tinhso.identity.eid_simulator_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("tinhso.dossiers.tracking_urls")),
 ]

@@ -127,3 +127,26 @@ class IdentityVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.citizen_id}"
+
+
+class SimulatedEidGrant(models.Model):
+    """An authorization code issued by the local e-ID simulator (demo and tests only).
+
+    Only the code's SHA-256 is kept; a code is used once, within a few minutes.
+    """
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    citizen_id = models.CharField(_("số định danh cá nhân"), max_length=12)
+    client_id = models.CharField(max_length=200)
+    redirect_uri = models.CharField(max_length=500)
+    nonce = models.CharField(max_length=200)
+    code_challenge = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã ủy quyền VNeID mô phỏng")
+        verbose_name_plural = _("mã ủy quyền VNeID mô phỏng")
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id} @ {self.created_at:%Y-%m-%d %H:%M}"

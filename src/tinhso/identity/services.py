@@ -4,6 +4,7 @@ verified ID number. Each function is one transaction and raises a domain error o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 from django.contrib.auth.password_validation import validate_password
@@ -196,3 +197,72 @@ def citizen_id_unlink(*, user: User) -> User:
     user.citizen_id = None
     user.save(update_fields=["citizen_id"])
     return user
+
+
+def _eid_username(number: str) -> str:
+    """A stable username for an account made by e-ID sign-in (the number is not shown)."""
+    return "vneid-" + hashlib.sha256(f"tinhso-eid:{number}".encode()).hexdigest()[:12]
+
+
+def citizen_sign_in_eid(
+    *, citizen_id: str, current_user: User | None, adapter: str, ip: str = ""
+) -> tuple[User, bool]:
+    """The account for an ID number the national e-ID vouched for: ``(user, created)``.
+
+    The number is looked up in the population registry (outside the write transaction,
+    so the access-log row stays): name comes from there. An account already linked to the
+    number is signed in; a signed-in account without it is linked; otherwise a citizen
+    account is created (no local password: it signs in with e-ID, or sets one by
+    password reset). Each success records an ``IdentityVerification`` of method ``eid``.
+    """
+    number = parse_citizen_id(citizen_id).number
+    actor = current_user if current_user is not None and current_user.pk else None
+    person = get_registry().lookup(
+        number, purpose=PersonalDataAccess.Purpose.ACCOUNT_VERIFICATION, actor=actor
+    )
+    if person is None:
+        raise DomainError(
+            _(
+                "Số định danh VNeID cung cấp không có trong Cơ sở dữ liệu quốc gia về dân cư; "
+                "chưa thể tạo tài khoản. Vui lòng liên hệ bộ phận một cửa."
+            ),
+            field="citizen_id",
+        )
+    created = False
+    try:
+        with transaction.atomic():
+            linked = User.objects.select_for_update().filter(citizen_id=number).first()
+            if actor is not None:
+                if linked is not None and linked.pk != actor.pk:
+                    raise DomainError(
+                        _(
+                            "Số định danh này đã được gắn với một tài khoản khác. Hãy đăng xuất "
+                            "rồi đăng nhập bằng VNeID để vào tài khoản đó."
+                        ),
+                        field="citizen_id",
+                    )
+                user = actor
+            elif linked is not None:
+                user = linked
+            else:
+                user = User(username=_eid_username(number))
+                user.set_unusable_password()
+                created = True
+            if not user.is_active:
+                raise DomainError(
+                    _("Tài khoản gắn với số định danh này đã bị khóa."), field="citizen_id"
+                )
+            user.citizen_id = person.citizen_id
+            user.full_name = person.full_name
+            user.save()
+            IdentityVerification.objects.create(
+                user=user,
+                citizen_id=person.citizen_id,
+                method=IdentityVerification.Method.EID,
+                adapter=f"{adapter}+{get_registry().name}",
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("Số định danh này vừa được gắn với một tài khoản khác."), field="citizen_id"
+        ) from None
+    return user, created
