@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from tinhso.core.models import Agency, Membership, Role
 from tinhso.core.selectors import agencies_for_user
 from tinhso.core.services import DomainError
-from tinhso.dossiers import selectors
+from tinhso.dossiers import charts, selectors
 from tinhso.dossiers.intake import (
     INTAKE_CHANNELS,
     dossier_intake,
@@ -729,17 +729,108 @@ STAT_COLUMNS = (
 )
 
 
+CHART_GROUPS = 15
+
+
+def _statistics_filters(request: HttpRequest) -> tuple[Agency | None, Any]:
+    from tinhso.procedures.models import Field
+
+    code = request.GET.get("co-quan", "").strip()[:60]
+    agency = Agency.objects.filter(code=code, is_active=True).first() if code else None
+    field_code = request.GET.get("linh-vuc", "").strip()[:60]
+    field = Field.objects.filter(code=field_code).first() if field_code else None
+    return agency, field
+
+
+def _statistics_charts(
+    rows: list[dict[str, Any]], months: list[dict[str, Any]], group_label: str
+) -> dict[str, Any]:
+    settled = sorted((r for r in rows if r["finished"]), key=lambda r: (-r["finished"], r["name"]))[
+        :CHART_GROUPS
+    ]
+    received = sorted(
+        (r for r in rows if r["received"]), key=lambda r: (-r["received"], r["name"])
+    )[:CHART_GROUPS]
+    timeliness = [
+        charts.Series("early", str(_("Trước hạn")), charts.EARLY),
+        charts.Series("on_time", str(_("Đúng hạn")), charts.ON_TIME),
+        charts.Series("late", str(_("Quá hạn")), charts.LATE),
+    ]
+    flow = [
+        charts.Series("received", str(_("Tiếp nhận")), charts.RECEIVED),
+        charts.Series("finished", str(_("Đã giải quyết")), charts.SETTLED),
+    ]
+    month_labels = [f"{m['month']:%m/%Y}" for m in months]
+    return {
+        "timeliness": charts.stacked_bars(
+            [(r["name"], r) for r in settled],
+            timeliness,
+            title=str(_("Hồ sơ đã giải quyết trước hạn, đúng hạn, quá hạn theo %(group)s"))
+            % {"group": group_label},
+            desc=str(
+                _(
+                    "Mỗi thanh là một nhóm, chia theo trước hạn, đúng hạn và quá hạn; "
+                    "số liệu đầy đủ ở bảng chi tiết."
+                )
+            ),
+            suffix=[
+                f"({charts.number(r['on_time_rate'], 1)} %)"
+                if r["on_time_rate"] is not None
+                else ""
+                for r in settled
+            ],
+        ),
+        "timeliness_count": len(settled),
+        "monthly": charts.grouped_columns(
+            [(label, m) for label, m in zip(month_labels, months, strict=True)],
+            flow,
+            title=str(_("Hồ sơ tiếp nhận và đã giải quyết theo tháng")),
+            desc=str(_("Hai cột mỗi tháng: tiếp nhận và đã giải quyết; số liệu ở bảng bên dưới.")),
+        ),
+        "online": charts.percent_bars(
+            [(r["name"], r["online_share"]) for r in received],
+            title=str(_("Tỷ lệ hồ sơ nộp trực tuyến theo %(group)s")) % {"group": group_label},
+            desc=str(_("Phần trăm hồ sơ tiếp nhận được nộp trực tuyến, mỗi nhóm một thanh.")),
+        ),
+        "online_count": len(received),
+        "month_labels": month_labels,
+    }
+
+
+GROUP_LABELS = {
+    "agency": gettext_lazy("cơ quan"),
+    "field": gettext_lazy("lĩnh vực"),
+    "level": gettext_lazy("cấp"),
+}
+
+
 def statistics(request: HttpRequest) -> HttpResponse:
     start, end = _period(request)
     group_by = request.GET.get("theo", "agency")
     if group_by not in selectors.GROUPINGS:
         group_by = "agency"
-    rows = selectors.statistics_table(start=start, end=end, group_by=group_by)
+    agency, field = _statistics_filters(request)
+    field_code = field.code if field is not None else ""
+    rows = selectors.statistics_table(
+        start=start, end=end, group_by=group_by, agency=agency, field_code=field_code
+    )
     totals = selectors.totals(rows)
     fmt = request.GET.get("xuat", "")
     if fmt in ("csv", "xlsx"):
         return _export(rows, totals, fmt)
-    index = selectors.service_quality_index(start=start, end=end)
+    months = selectors.monthly_statistics(
+        start=start, end=end, agency=agency, field_code=field_code
+    )
+    index = selectors.service_quality_index(start=start, end=end, agency=agency)
+    from urllib.parse import urlencode
+
+    from tinhso.procedures.models import Field
+
+    query = {"tu": start.isoformat(), "den": end.isoformat(), "theo": group_by}
+    if agency is not None:
+        query["co-quan"] = agency.code
+    if field is not None:
+        query["linh-vuc"] = field.code
     return render(
         request,
         "dossiers/statistics.html",
@@ -751,6 +842,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "group_by": group_by,
             "columns": STAT_COLUMNS,
             "index": index,
+            "months": months,
+            "charts": _statistics_charts(rows, months, str(GROUP_LABELS[group_by])),
+            "agency": agency,
+            "field": field,
+            "agency_choices": Agency.objects.filter(is_active=True)
+            .order_by("path")
+            .only("code", "name", "path"),
+            "field_choices": Field.objects.order_by("name").only("code", "name"),
+            "export_query": urlencode(query),
         },
     )
 
