@@ -207,8 +207,11 @@ def test_total_is_exact_whatever_the_estimation_threshold(
     assert status == 409 and "total_estimation_threshold" in body["error"]
 
 
-def test_limit_above_the_cap_is_a_validation_error(client: Client, table: DatastoreTable) -> None:
+def test_limit_above_the_cap_is_lowered_to_the_cap(client: Client, table: DatastoreTable) -> None:
+    # as CKAN's limit_to_configured_maximum validator does
     status, body = call(client, "datastore_search", resource_id=str(table.resource_id), limit=32001)
+    assert status == 200 and body["result"]["limit"] == 32000
+    status, body = call(client, "datastore_search", resource_id=str(table.resource_id), limit=-1)
     assert status == 409
     assert body["error"]["__type"] == "Validation Error" and "limit" in body["error"]
 

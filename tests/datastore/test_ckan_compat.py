@@ -89,3 +89,39 @@ def test_refused_function_is_named_as_written(client: Client, table: DatastoreTa
     )
     assert status == 409
     assert body["error"]["query"] == ["Hàm version không được phép trong datastore_search_sql."]
+
+
+def test_full_text_searches_every_column_numbers_included(
+    client: Client, table: DatastoreTable
+) -> None:
+    rid = str(table.resource_id)
+    status, body = call(client, "datastore_search", resource_id=rid, full_text="290000")
+    assert status == 200, body
+    assert [r["huyen"] for r in body["result"]["records"]] == ["Diễn Châu"]
+    assert body["result"]["full_text"] == "290000"
+    # q on the text columns only, as before
+    status, body = call(client, "datastore_search", resource_id=rid, q="290000")
+    assert body["result"]["total"] == 0
+    status, body = call(client, "datastore_search", resource_id=rid, full_text="nong cong")
+    assert [r["huyen"] for r in body["result"]["records"]] == ["Nông Cống"]
+
+
+def test_unknown_search_parameters_are_refused_as_ckan_does(
+    client: Client, table: DatastoreTable
+) -> None:
+    status, body = call(
+        client, "datastore_search", resource_id=str(table.resource_id), filter={"tinh": "x"}
+    )
+    assert status == 409
+    assert body["error"]["__type"] == "Validation Error"
+    assert "filter" in body["error"]["__junk"][0]
+    # the parameters CKAN accepts without tinhso needing them are still accepted
+    status, body = call(
+        client,
+        "datastore_search",
+        resource_id=str(table.resource_id),
+        plain="false",
+        language="simple",
+        q="nghe",
+    )
+    assert status == 200 and body["result"]["total"] == 2

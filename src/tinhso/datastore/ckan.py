@@ -91,6 +91,25 @@ def _threshold(data: dict[str, Any]) -> int | None:
     return number
 
 
+SEARCH_PARAMS = frozenset(
+    (
+        *("resource_id", "id", "q", "full_text", "plain", "filters", "language", "limit"),
+        *("offset", "fields", "sort", "distinct", "include_total"),
+        *("total_estimation_threshold", "records_format"),
+    )
+)
+
+
+def _clamped_limit(value: Any) -> Any:
+    """CKAN lowers a ``limit`` above ``rows_max`` to ``rows_max`` (its
+    ``limit_to_configured_maximum`` validator) instead of refusing it."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    return min(number, conf.get("SEARCH_ROWS_MAX"))
+
+
 def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
     """Search a DataStore table: resource_id, filters, q, distinct, fields, sort, limit
     (≤ 32000), offset, include_total, total_estimation_threshold, records_format
@@ -100,6 +119,15 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
     for a search without filters, q or distinct when ``total_estimation_threshold`` is
     given, and for that search tinhso already knows the exact row count without
     counting."""
+    unknown = sorted(str(k) for k in data if k not in SEARCH_PARAMS)
+    if unknown:  # CKAN's schema refuses them too ("__junk")
+        raise ValidationError(
+            {
+                "__junk": [
+                    _("Tham số không được hỗ trợ: %(names)s.") % {"names": ", ".join(unknown)[:200]}
+                ]
+            }
+        )
     table = _table(context, data)
     threshold = _threshold(data)
     records_format = str(data.get("records_format") or "objects")
@@ -117,9 +145,10 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
             distinct=_bool(data, "distinct", False),
             fields=fields,
             sort=sort,
-            limit=data.get("limit"),
+            limit=_clamped_limit(data.get("limit")),
             offset=data.get("offset"),
             include_total=_bool(data, "include_total", True),
+            full_text=data.get("full_text"),
         )
     except services.DatastoreError as exc:
         raise _translate(exc) from None
@@ -155,7 +184,7 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
         "offset": result.offset,
         "_links": links,
     }
-    for key in ("filters", "q", "sort", "distinct"):
+    for key in ("filters", "q", "full_text", "sort", "distinct"):
         if data.get(key) not in (None, ""):
             out[key] = _json_param(data, key) if key != "distinct" else _bool(data, key, False)
     if result.total is not None:

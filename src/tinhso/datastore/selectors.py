@@ -108,10 +108,23 @@ def _as_text(col: str) -> str:
     return f"CAST({col} AS TEXT)"
 
 
-def build_filters(table: DatastoreTable, filters: Any, q: Any = None) -> tuple[str, list[Any]]:
-    """WHERE clause (without the keyword) and parameters for CKAN ``filters`` and ``q``."""
+def build_filters(
+    table: DatastoreTable, filters: Any, q: Any = None, full_text: Any = None
+) -> tuple[str, list[Any]]:
+    """WHERE clause (without the keyword) and parameters for CKAN ``filters``, ``q`` and
+    ``full_text`` (like a text ``q`` but over every column, numbers and dates included)."""
     clauses: list[str] = []
     params: list[Any] = []
+    if full_text is not None and full_text != "":
+        if not isinstance(full_text, str):
+            raise DatastoreValidationError({"full_text": [_("full_text phải là chuỗi.")]})
+        if full_text.strip():
+            ors = []
+            for f in table.fields:
+                sql, values = _contains(_as_text(quote_ident(f["id"])), full_text.strip())
+                ors.append(sql)
+                params.extend(values)
+            clauses.append("(" + " OR ".join(ors) + ")" if ors else "1=0")
     if filters:
         if not isinstance(filters, dict):
             raise DatastoreValidationError(
@@ -290,10 +303,17 @@ def _limits(limit: Any, offset: Any) -> tuple[int, int]:
 
 
 def _select_parts(
-    table: DatastoreTable, *, filters: Any, q: Any, fields: Any, sort: Any, distinct: bool
+    table: DatastoreTable,
+    *,
+    filters: Any,
+    q: Any,
+    fields: Any,
+    sort: Any,
+    distinct: bool,
+    full_text: Any = None,
 ) -> tuple[list[dict[str, Any]], str, list[Any], list[tuple[str, str]]]:
     chosen = parse_fields(table, fields)
-    where, params = build_filters(table, filters, q)
+    where, params = build_filters(table, filters, q, full_text)
     order = parse_sort(table, sort)
     return chosen, where, params, order
 
@@ -309,10 +329,17 @@ def datastore_search(
     limit: Any = None,
     offset: Any = None,
     include_total: bool = True,
+    full_text: Any = None,
 ) -> SearchResult:
     lim, off = _limits(limit, offset)
     chosen, where, params, order = _select_parts(
-        table, filters=filters, q=q, fields=fields, sort=sort, distinct=distinct
+        table,
+        filters=filters,
+        q=q,
+        fields=fields,
+        sort=sort,
+        distinct=distinct,
+        full_text=full_text,
     )
     qt = quote_table(table.table_name)
     cols = ", ".join(quote_ident(f["id"]) for f in chosen)
