@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -175,17 +175,41 @@ def _qr_block(d: Dossier, st: dict[str, Any], width: float) -> Any:
     return table
 
 
-def _documents_table(d: Dossier, st: dict[str, Any], width: float) -> Any:
+def _grid(
+    rows: list[list[Any]],
+    col_widths: Sequence[float],
+    *,
+    line: float = 0.5,
+    font_size: float | None = None,
+    repeat_header: bool = False,
+) -> Any:
+    """A table with a grid and cells aligned to the top (every table of the forms);
+    ``font_size`` sets the font of plain-text cells."""
     from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Table, TableStyle
 
-    rows: list[list[Any]] = [
-        [
-            Paragraph("TT", st["cell_b"]),
-            Paragraph("Tên giấy tờ", st["cell_b"]),
-            Paragraph("Hình thức", st["cell_b"]),
+    commands: list[tuple[Any, ...]] = [("GRID", (0, 0), (-1, -1), line, colors.black)]
+    if font_size is not None:
+        commands += [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), font_size),
         ]
-    ]
+    commands.append(("VALIGN", (0, 0), (-1, -1), "TOP"))
+    table = Table(rows, colWidths=list(col_widths), repeatRows=1 if repeat_header else 0)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _header_row(labels: Sequence[str], st: dict[str, Any]) -> list[Any]:
+    from reportlab.platypus import Paragraph
+
+    return [Paragraph(label, st["cell_b"]) for label in labels]
+
+
+def _documents_table(d: Dossier, st: dict[str, Any], width: float) -> Any:
+    from reportlab.platypus import Paragraph
+
+    rows: list[list[Any]] = [_header_row(["TT", "Tên giấy tờ", "Hình thức"], st)]
     docs = list(d.documents.filter(kind="application"))
     if docs:
         for i, doc in enumerate(docs, 1):
@@ -205,18 +229,7 @@ def _documents_table(d: Dossier, st: dict[str, Any], width: float) -> Any:
                     Paragraph(escape(req.copies or "Bản giấy"), st["cell"]),
                 ]
             )
-    table = Table(rows, colWidths=[24, width - 124, 100], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
+    return _grid(rows, [24, width - 124, 100], font_size=8.5, repeat_header=True)
 
 
 def _p(text: str, st: dict[str, Any], style: str = "body") -> Any:
@@ -225,197 +238,190 @@ def _p(text: str, st: dict[str, Any], style: str = "body") -> Any:
     return Paragraph(text, st[style])
 
 
-def _applicant_lines(d: Dossier, st: dict[str, Any]) -> list[Any]:
+# A line of a form's body: a paragraph (markup, already escaped) or a flowable made from
+# the styles and the text width (tables).
+Block = str | Callable[[dict[str, Any], float], Any]
+
+
+def _applicant_lines(d: Dossier) -> list[Block]:
     return [
-        _p(f"Tiếp nhận hồ sơ của: <b>{escape(d.applicant_name)}</b>", st),
-        _p(f"Địa chỉ: {escape(d.applicant_address or '…')}", st),
-        _p(
-            f"Số điện thoại: {escape(d.applicant_phone or '…')}"
-            f" &nbsp; Thư điện tử: {escape(d.applicant_email or '…')}",
-            st,
-        ),
-        _p(f"Nội dung yêu cầu giải quyết: {escape(d.procedure.name)}", st),
+        f"Tiếp nhận hồ sơ của: <b>{escape(d.applicant_name)}</b>",
+        f"Địa chỉ: {escape(d.applicant_address or '…')}",
+        f"Số điện thoại: {escape(d.applicant_phone or '…')}"
+        f" &nbsp; Thư điện tử: {escape(d.applicant_email or '…')}",
+        f"Nội dung yêu cầu giải quyết: {escape(d.procedure.name)}",
     ]
 
 
+def _received_from(d: Dossier) -> list[Block]:
+    """The opening of the forms an agency sends about a dossier it received (02, 03)."""
+    return [
+        f"{escape(d.agency.name)} tiếp nhận hồ sơ của: <b>{escape(d.applicant_name)}</b>",
+        f"Nội dung yêu cầu giải quyết: {escape(d.procedure.name)}",
+    ]
+
+
+def _addressee(d: Dossier) -> Block:
+    return f"Kính gửi: Ông/Bà <b>{escape(d.applicant_name)}</b>"
+
+
 def _last_note(d: Dossier, action: str) -> str:
+    """The note of the latest ``action`` event, escaped for a paragraph."""
     event = d.events.filter(action=action).order_by("-at", "-id").first()
-    return event.note if event else ""
+    return escape(event.note) if event else ""
 
 
-def _build(d: Dossier, title: str, body: list[Any], sign: tuple[str, str]) -> bytes:
-    from reportlab.lib.pagesizes import A4
+def _pdf(
+    story: list[Any], *, pagesize: tuple[float, float], margins_mm: tuple[float, ...], **meta: str
+) -> bytes:
+    """Lay ``story`` out on pages of ``pagesize`` (margins left, right, top, bottom in mm)."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer
+    from reportlab.platypus import SimpleDocTemplate
 
-    _register_fonts()
-    st = _styles()
+    left, right, top, bottom = (m * mm for m in margins_mm)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{title} — {d.code}",
-        author=d.agency.name,
+        pagesize=pagesize,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        **meta,
     )
-    width = A4[0] - 35 * mm
-    story: list[Any] = [*_header(d, st, width), Spacer(1, 10), _p(title, st, "title")]
-    story += [Spacer(1, 6), *body, Spacer(1, 12), _signature(st, width, *sign), Spacer(1, 6)]
-    story.append(_qr_block(d, st, width))
     doc.build(story)
     return buffer.getvalue()
 
 
-def render_receipt(d: Dossier) -> bytes:
+def _form(d: Dossier, *, title: str, signers: tuple[str, str], body: list[Block]) -> bytes:
+    """A one-stop form on portrait A4: agency header and national motto, title, body,
+    the two signature blocks and the QR code to public tracking."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
     st = _styles()
-    width = 175 * 2.83465
-    body = [
-        _p(f"{escape(d.agency.name)}", st),
-        *_applicant_lines(d, st),
-        _p("Thành phần hồ sơ nộp gồm:", st),
-        _documents_table(d, st, width),
-        _p(f"Số lượng hồ sơ: 01 bộ. Mã hồ sơ: <b>{escape(d.code)}</b>", st),
-        _p(
+    width = A4[0] - 35 * mm
+    story: list[Any] = [*_header(d, st, width), Spacer(1, 10), _p(title, st, "title")]
+    story.append(Spacer(1, 6))
+    story += [_p(block, st) if isinstance(block, str) else block(st, width) for block in body]
+    story += [Spacer(1, 12), _signature(st, width, *signers), Spacer(1, 6)]
+    story.append(_qr_block(d, st, width))
+    return _pdf(
+        story,
+        pagesize=A4,
+        margins_mm=(20, 15, 15, 15),
+        title=f"{title} — {d.code}",
+        author=d.agency.name,
+    )
+
+
+def render_receipt(d: Dossier) -> bytes:
+    """Mẫu 01: receipt and appointment slip."""
+    return _form(
+        d,
+        title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        signers=("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        body=[
+            escape(d.agency.name),
+            *_applicant_lines(d),
+            "Thành phần hồ sơ nộp gồm:",
+            lambda st, width: _documents_table(d, st, width),
+            f"Số lượng hồ sơ: 01 bộ. Mã hồ sơ: <b>{escape(d.code)}</b>",
             f"Thời gian giải quyết hồ sơ theo quy định là: {d.procedure.processing_days} "
             "ngày làm việc.",
-            st,
-        ),
-        _p(f"Thời gian nhận hồ sơ: {_d(d.received_at, with_time=True)}.", st),
-        _p(
+            f"Thời gian nhận hồ sơ: {_d(d.received_at, with_time=True)}.",
             f"Thời gian trả kết quả giải quyết hồ sơ: <b>ngày {_d(d.appointment_date)}</b>.",
-            st,
-        ),
-        _p(
             "Đăng ký nhận kết quả tại: Bộ phận Tiếp nhận và Trả kết quả"
             + (" hoặc trên Cổng dịch vụ công." if d.channel == "online" else "."),
-            st,
-        ),
-        _p(
             f"Lệ phí: {int(d.fee_amount):,} đồng.".replace(",", ".")
             if d.fee_amount
             else "Lệ phí: không.",
-            st,
-        ),
-    ]
-    return _build(
-        d,
-        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-        body,
-        ("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        ],
     )
 
 
 def render_additions(d: Dossier) -> bytes:
-    st = _styles()
-    note = escape(_last_note(d, "request_additions"))
-    body = [
-        _p(
-            f"{escape(d.agency.name)} tiếp nhận hồ sơ của: <b>{escape(d.applicant_name)}</b>",
-            st,
-        ),
-        _p(f"Nội dung yêu cầu giải quyết: {escape(d.procedure.name)}", st),
-        _p(
+    """Mẫu 02: request for additions."""
+    return _form(
+        d,
+        title="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        signers=("", "NGƯỜI HƯỚNG DẪN"),
+        body=[
+            *_received_from(d),
             "Sau khi xem xét, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
-            st,
-        ),
-        _p(note or "…", st),
-        _p(
+            _last_note(d, "request_additions") or "…",
             "Lý do: hồ sơ chưa đầy đủ hoặc chưa hợp lệ theo quy định. Thời gian chờ bổ sung "
             "không tính vào thời hạn giải quyết hồ sơ.",
-            st,
-        ),
-        _p(
             "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ "
             f"{escape(d.agency.name)}"
             + (f", số điện thoại {escape(d.agency.phone)}" if d.agency.phone else "")
             + " để được hướng dẫn.",
-            st,
-        ),
-    ]
-    return _build(d, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", body, ("", "NGƯỜI HƯỚNG DẪN"))
+        ],
+    )
 
 
 def render_refusal(d: Dossier) -> bytes:
-    st = _styles()
-    note = escape(_last_note(d, "refuse"))
-    body = [
-        _p(
-            f"{escape(d.agency.name)} tiếp nhận hồ sơ của: <b>{escape(d.applicant_name)}</b>",
-            st,
-        ),
-        _p(f"Nội dung yêu cầu giải quyết: {escape(d.procedure.name)}", st),
-        _p(
+    """Mẫu 03: refusal."""
+    return _form(
+        d,
+        title="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+        signers=("", "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        body=[
+            *_received_from(d),
             "Căn cứ quy định tại Nghị định số 61/2018/NĐ-CP về thực hiện cơ chế một cửa, "
             "một cửa liên thông, cơ quan, đơn vị từ chối tiếp nhận, giải quyết hồ sơ "
             "này với lý do cụ thể như sau:",
-            st,
-        ),
-        _p(note or "…", st),
-        _p("Xin thông báo để Ông/Bà được biết và thực hiện.", st),
-    ]
-    return _build(
-        d, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", body, ("", "NGƯỜI TIẾP NHẬN HỒ SƠ")
+            _last_note(d, "refuse") or "…",
+            "Xin thông báo để Ông/Bà được biết và thực hiện.",
+        ],
     )
 
 
 def render_apology(d: Dossier) -> bytes:
-    st = _styles()
-    note = escape(_last_note(d, "apologize"))
-    body = [
-        _p(f"Kính gửi: Ông/Bà <b>{escape(d.applicant_name)}</b>", st),
-        _p(
+    """Mẫu 04: apology and new appointment."""
+    return _form(
+        d,
+        title="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        signers=("", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
+        body=[
+            _addressee(d),
             f"Ngày {_d(d.received_at)}, {escape(d.agency.name)} tiếp nhận hồ sơ đề nghị "
             f"giải quyết thủ tục {escape(d.procedure.name)}, mã hồ sơ {escape(d.code)}.",
-            st,
-        ),
-        _p(f"Thời hẹn trả kết quả giải quyết hồ sơ: ngày {_d(d.due_date)}.", st),
-        _p(
+            f"Thời hẹn trả kết quả giải quyết hồ sơ: ngày {_d(d.due_date)}.",
             "Tuy nhiên đến nay, cơ quan, đơn vị chưa trả kết quả giải quyết hồ sơ của "
-            f"Ông/Bà đúng hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Lý do: {note}",
-            st,
-        ),
-        _p(
+            "Ông/Bà đúng hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả. "
+            f"Lý do: {_last_note(d, 'apologize')}",
             "Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. "
             "Cơ quan, đơn vị xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà "
             f"vào ngày <b>{_d(d.apology_due_date)}</b>.",
-            st,
-        ),
-        _p("Mong nhận được sự thông cảm của Ông/Bà.", st),
-    ]
-    return _build(
-        d, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", body, ("", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ")
+            "Mong nhận được sự thông cảm của Ông/Bà.",
+        ],
     )
 
 
 def render_stop(d: Dossier) -> bytes:
-    st = _styles()
-    note = escape(_last_note(d, "stop"))
-    body = [
-        _p(f"Kính gửi: Ông/Bà <b>{escape(d.applicant_name)}</b>", st),
-        _p(
+    """Notice of stopping."""
+    return _form(
+        d,
+        title="THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ",
+        signers=("", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
+        body=[
+            _addressee(d),
             f"{escape(d.agency.name)} thông báo dừng xử lý hồ sơ mã {escape(d.code)}, "
             f"thủ tục {escape(d.procedure.name)}, tiếp nhận ngày {_d(d.received_at)}.",
-            st,
-        ),
-        _p(f"Lý do dừng xử lý: {note or '…'}", st),
-        _p(
+            f"Lý do dừng xử lý: {_last_note(d, 'stop') or '…'}",
             "Hồ sơ và giấy tờ đã nộp được trả lại cho Ông/Bà tại Bộ phận Tiếp nhận và Trả "
             "kết quả. Ông/Bà có thể nộp lại hồ sơ khi đáp ứng đủ điều kiện.",
-            st,
-        ),
-    ]
-    return _build(d, "THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ", body, ("", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"))
+        ],
+    )
 
 
 def _events_table(events: Sequence[DossierEvent], st: dict[str, Any], width: float) -> Any:
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph
 
     head = ["Tên cơ quan, người xử lý", "Thời gian", "Thao tác", "Kết quả, ghi chú"]
-    rows: list[list[Any]] = [[Paragraph(h, st["cell_b"]) for h in head]]
+    rows: list[list[Any]] = [_header_row(head, st)]
     for e in events:
         who = escape(f"{e.agency.name if e.agency else ''} — {e.actor_name}")
         rows.append(
@@ -432,34 +438,24 @@ def _events_table(events: Sequence[DossierEvent], st: dict[str, Any], width: flo
                 ),
             ]
         )
-    table = Table(rows, colWidths=[width * 0.3, width * 0.2, width * 0.2, width * 0.3])
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
+    return _grid(rows, [width * 0.3, width * 0.2, width * 0.2, width * 0.3])
 
 
 def render_control(d: Dossier) -> bytes:
-    st = _styles()
-    width = 175 * 2.83465
-    body = [
-        _p(
+    """Mẫu 05: process control sheet."""
+    events = list(d.events.select_related("agency").order_by("at", "id"))
+    return _form(
+        d,
+        title="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        signers=("", "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        body=[
             f"Kèm theo hồ sơ của: <b>{escape(d.applicant_name)}</b> — mã hồ sơ "
             f"<b>{escape(d.code)}</b>",
-            st,
-        ),
-        _p(f"Nộp tại: {escape(d.agency.name)}", st),
-        _p(f"Nhận lúc: {_d(d.received_at, with_time=True)}", st),
-        _p(f"Hẹn trả kết quả: ngày {_d(d.appointment_date)}", st),
-        _events_table(list(d.events.select_related("agency").order_by("at", "id")), st, width),
-    ]
-    return _build(
-        d, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", body, ("", "NGƯỜI TIẾP NHẬN HỒ SƠ")
+            f"Nộp tại: {escape(d.agency.name)}",
+            f"Nhận lúc: {_d(d.received_at, with_time=True)}",
+            f"Hẹn trả kết quả: ngày {_d(d.appointment_date)}",
+            lambda st, width: _events_table(events, st, width),
+        ],
     )
 
 
@@ -473,44 +469,36 @@ RENDERERS = {
 }
 
 
+TRACKING_BOOK_HEADERS = (
+    "TT",
+    "Mã hồ sơ",
+    "Tên TTHC",
+    "Số lượng hồ sơ (bộ)",
+    "Tên cá nhân, tổ chức",
+    "Địa chỉ, số điện thoại",
+    "Cơ quan chủ trì giải quyết",
+    "Ngày nhận hồ sơ",
+    "Ngày hẹn trả kết quả",
+    "Ngày có kết quả",
+    "Ngày trả kết quả",
+    "Trạng thái",
+    "Tiến độ",
+)
+
+
 def render_tracking_book(
     *, agency_name: str, start: dt.date, end: dt.date, dossiers: Sequence[Dossier]
 ) -> bytes:
     """Mẫu 06: the tracking book of dossiers received in a period, landscape A4."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer
 
-    _register_fonts()
     st = _styles()
-    buffer = io.BytesIO()
     page = landscape(A4)
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=page,
-        leftMargin=10 * mm,
-        rightMargin=10 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title="Sổ theo dõi hồ sơ",
-    )
     width = page[0] - 20 * mm
-    head = [
-        "TT",
-        "Mã hồ sơ",
-        "Tên TTHC",
-        "Số lượng hồ sơ (bộ)",
-        "Tên cá nhân, tổ chức",
-        "Địa chỉ, số điện thoại",
-        "Cơ quan chủ trì giải quyết",
-        "Ngày nhận hồ sơ",
-        "Ngày hẹn trả kết quả",
-        "Ngày có kết quả",
-        "Ngày trả kết quả",
-        "Ghi chú",
-    ]
-    rows: list[list[Any]] = [[Paragraph(h, st["cell_b"]) for h in head]]
+    head = [*TRACKING_BOOK_HEADERS[:11], "Ghi chú"]
+    rows: list[list[Any]] = [_header_row(head, st)]
     for i, d in enumerate(dossiers, 1):
         rows.append(
             [
@@ -529,17 +517,7 @@ def render_tracking_book(
             ]
         )
     ratios = [0.03, 0.12, 0.17, 0.05, 0.1, 0.12, 0.1, 0.06, 0.06, 0.06, 0.06, 0.07]
-    table = Table(rows, colWidths=[width * r for r in ratios], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("FONTSIZE", (0, 0), (-1, -1), 7.5),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table = _grid(rows, [width * r for r in ratios], line=0.4, font_size=7.5, repeat_header=True)
     story = [
         Paragraph(escape(agency_name.upper()), st["center_b"]),
         Spacer(1, 4),
@@ -548,25 +526,7 @@ def render_tracking_book(
         Spacer(1, 8),
         table,
     ]
-    doc.build(story)
-    return buffer.getvalue()
-
-
-TRACKING_BOOK_HEADERS = (
-    "TT",
-    "Mã hồ sơ",
-    "Tên TTHC",
-    "Số lượng hồ sơ (bộ)",
-    "Tên cá nhân, tổ chức",
-    "Địa chỉ, số điện thoại",
-    "Cơ quan chủ trì giải quyết",
-    "Ngày nhận hồ sơ",
-    "Ngày hẹn trả kết quả",
-    "Ngày có kết quả",
-    "Ngày trả kết quả",
-    "Trạng thái",
-    "Tiến độ",
-)
+    return _pdf(story, pagesize=page, margins_mm=(10, 10, 12, 12), title="Sổ theo dõi hồ sơ")
 
 
 def tracking_book_xlsx(

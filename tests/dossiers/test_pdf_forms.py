@@ -1,0 +1,76 @@
+"""Every one-stop form shares the same frame: agency header and national motto, dossier
+code and date, the signature blocks and the QR code to public tracking; notes are
+printed as typed (no markup)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+import time_machine
+
+from tests.dossiers.conftest import World
+from tinhso.dossiers.pdf import forms
+from tinhso.dossiers.services import dossier_act
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
+
+
+FORMS: list[tuple[str, str | None, dict[str, Any], str]] = [
+    ("receipt", None, {}, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+    ("additions", "request_additions", {"note": "Ảnh <b>3x4</b>"}, "PHIẾU YÊU CẦU BỔ SUNG"),
+    ("refusal", "refuse", {"note": "Sai <i>đối tượng</i>"}, "PHIẾU TỪ CHỐI TIẾP NHẬN"),
+    (
+        "apology",
+        "apologize",
+        {"note": "Chờ <u>xác minh</u>", "new_due_date": dt.date(2027, 3, 15)},
+        "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+    ),
+    ("stop", "stop", {"note": "Rút <b>hồ sơ</b>"}, "THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ"),
+    ("control", None, {}, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
+]
+
+
+@pytest.mark.parametrize(("kind", "action", "extra", "title"), FORMS)
+def test_every_form_has_the_shared_frame(
+    world: World, kind: str, action: str | None, extra: dict[str, Any], title: str
+) -> None:
+    with time_machine.travel(dt.datetime(2027, 3, 4, 3, tzinfo=dt.UTC), tick=False):
+        d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+        if action:
+            actor = world.leader if action in ("apologize", "stop") else world.specialist
+            d = dossier_act(dossier=d, action=action, actor=actor, **extra)
+        text = pdf_text(forms.RENDERERS[kind](d))
+    assert title in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert d.agency.name.upper() in text
+    assert f"Số: {d.code}" in text and "Ngày 04/03/2027" in text
+    assert "(Ký và ghi rõ họ tên)" in text
+    assert f"/tra-cuu/{d.code}" in text.replace("\n", "")
+    if "note" in extra:
+        assert extra["note"] in text  # the note's markup is printed, not interpreted
+
+
+def test_the_tracking_book_lists_the_dossiers_on_a_grid(world: World) -> None:
+    d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+    text = pdf_text(
+        forms.render_tracking_book(
+            agency_name="Ủy ban nhân dân xã Hoà An",
+            start=dt.date(2027, 3, 1),
+            end=dt.date(2027, 3, 31),
+            dossiers=[d],
+        )
+    )
+    assert "ỦY BAN NHÂN DÂN XÃ HOÀ AN" in text and "SỔ THEO DÕI HỒ SƠ" in text
+    assert "Từ ngày 01/03/2027 đến ngày 31/03/2027" in text
+    assert "Mã hồ sơ" in text and "Tên TTHC" in text
+    assert d.code in text.replace("\n", "")
