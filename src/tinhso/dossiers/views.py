@@ -54,7 +54,7 @@ from tinhso.dossiers.services import (
     dossier_submit,
 )
 from tinhso.dossiers.validators import citizen_id_error
-from tinhso.dossiers.workflow import ACTIONS
+from tinhso.dossiers.workflow import ACTIONS, action_label
 from tinhso.procedures.models import Procedure
 
 OFFICER_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
@@ -224,7 +224,17 @@ def mine(request: HttpRequest) -> HttpResponse:
     notes = Notification.objects.filter(
         user=user, channel=Notification.Channel.IN_APP
     ).select_related("dossier")[:10]
-    return render(request, "dossiers/mine.html", {"page": page, "notifications": notes})
+    todo = list(
+        Dossier.objects.filter(
+            applicant=user,
+            state__in=[State.ADDITIONS_REQUESTED, State.AWAITING_PAYMENT, State.RESULT_READY],
+        )
+        .select_related("procedure")
+        .order_by("-submitted_at", "-id")[:20]
+    )
+    return render(
+        request, "dossiers/mine.html", {"page": page, "notifications": notes, "todo": todo}
+    )
 
 
 # ---------------------------------------------------------------- detail and actions
@@ -251,22 +261,29 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         if any(a.name == "transfer" for a in actions)
         else []
     )
+    is_applicant = dossier.applicant_id == user.pk
     can_pay = (
-        dossier.applicant_id == user.pk
+        is_applicant
         and dossier.state == State.AWAITING_PAYMENT
         and dossier.fee_status == FeeStatus.UNPAID
     )
+    documents = list(dossier.documents.all())
     return render(
         request,
         "dossiers/detail.html",
         {
             "dossier": dossier,
             "is_officer": is_officer,
-            "is_applicant": dossier.applicant_id == user.pk,
+            "is_applicant": is_applicant,
             "actions": actions,
-            "history": selectors.history(dossier) if is_officer else [],
+            "history": _history_rows(dossier) if is_officer else [],
             "timeline": selectors.timeline(dossier),
-            "documents": list(dossier.documents.all()),
+            "documents": documents,
+            "result_documents": [d for d in documents if d.kind == DossierDocument.Kind.RESULT],
+            "additions_request": _additions_request(dossier)
+            if dossier.state == State.ADDITIONS_REQUESTED
+            else None,
+            "paid_payments": _paid_payments(dossier) if is_applicant or is_officer else [],
             "forms": forms,
             "transfer_targets": transfer_targets,
             "can_pay": can_pay,
@@ -274,6 +291,45 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             and dossier.state in (State.RESULT_READY, State.RETURNED)
             and dossier.rating is None,
         },
+    )
+
+
+def _history_rows(dossier: Dossier) -> list[dict[str, Any]]:
+    """The officers' history with readable action and state names (not internal codes)."""
+    states = dict(State.choices)
+    return [
+        {
+            "at": e.at,
+            "action": action_label(e.action),
+            "actor_name": e.actor_name,
+            "agency": e.agency,
+            "to_state": str(states.get(e.to_state, e.to_state)),
+            "note": e.note,
+        }
+        for e in selectors.history(dossier)
+    ]
+
+
+def _additions_request(dossier: Dossier) -> dict[str, Any] | None:
+    """What the agency asked the applicant to add (the latest request), for the call to act."""
+    event = dossier.events.filter(action="request_additions").order_by("-at", "-id").first()
+    if event is None:
+        return None
+    return {"at": event.at, "note": event.note}
+
+
+def _paid_payments(dossier: Dossier) -> list[Any]:
+    """The dossier's paid fees, each with an e-receipt (payments app, when installed)."""
+    try:
+        from tinhso.payments.models import Payment
+    except ImportError:  # pragma: no cover - deployments without online payments
+        return []
+    from tinhso.dossiers.receivers import payment_reference
+
+    return list(
+        Payment.objects.filter(
+            reference=payment_reference(dossier.code), status__in=Payment.PAID_STATUSES
+        ).order_by("created_at")
     )
 
 

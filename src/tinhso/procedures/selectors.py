@@ -153,6 +153,43 @@ def procedure_search(
     return result
 
 
+def procedure_near_matches(
+    *,
+    q: str,
+    field_code: str | None = None,
+    level: str | None = None,
+    online_level: str | None = None,
+    agency: Agency | None = None,
+    exclude_ids: list[int] | None = None,
+    limit: int = 10,
+) -> list[Procedure]:
+    """Procedures whose text contains a multi-word query less one word, as a phrase.
+
+    People search with the name of the paper they want ("giay khai sinh") while the
+    procedure is named after the act ("Đăng ký khai sinh"): when the strict search finds
+    little, these are offered apart. The rest must stay a phrase ("khai sinh"), so loose
+    hits such as "giấy phép khai thác" for "giay khai" are not offered.
+    """
+    words = query_words(q)
+    if len(words) < 3:  # one word left would match far too much
+        return []
+    phrase_but_one = Q()
+    for i in range(len(words)):
+        phrase_but_one |= Q(search_key__contains=" " + " ".join(words[:i] + words[i + 1 :]))
+    qs = (
+        Procedure.objects.filter(is_active=True)
+        .filter(
+            phrase_but_one,
+            _filters(field_code=field_code, level=level, online_level=online_level, agency=agency),
+        )
+        .exclude(pk__in=exclude_ids or [])
+        .select_related("field")
+        .annotate(name_length=Length("name"))
+        .order_by("name_length", "code")
+    )
+    return list(qs.prefetch_related("agencies")[:limit])
+
+
 def _facets(
     *,
     words: list[str],

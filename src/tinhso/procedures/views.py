@@ -23,6 +23,7 @@ from tinhso.procedures.selectors import (
     FacetItem,
     procedure_detail,
     procedure_due_example,
+    procedure_near_matches,
     procedure_search,
     procedure_version_diff,
     procedure_versions,
@@ -30,6 +31,8 @@ from tinhso.procedures.selectors import (
 from tinhso.procedures.transfer import export_json, export_xlsx
 
 PAGE_SIZE = 20
+# Fewer strict hits than this on the first page: also offer near matches.
+NEAR_MATCH_BELOW = 5
 MAX_PAGE = 200
 # URL parameter (Vietnamese) → facet name, with its title.
 FACET_PARAMS: dict[str, tuple[str, Any]] = {
@@ -113,7 +116,18 @@ def search(request: HttpRequest) -> HttpResponse:
                     }
                 )
     num_pages = result.num_pages
+    near: list[Procedure] = []
+    if q and page == 1 and result.count < NEAR_MATCH_BELOW:
+        near = procedure_near_matches(
+            q=q,
+            field_code=chosen["linh-vuc"] or None,
+            level=level,
+            online_level=online,
+            agency=agency,
+            exclude_ids=[p.pk for p in result.procedures],
+        )
     context = {
+        "near": near,
         "q": q,
         "result": result,
         "facets": facets,
