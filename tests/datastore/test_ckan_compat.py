@@ -125,3 +125,55 @@ def test_unknown_search_parameters_are_refused_as_ckan_does(
         q="nghe",
     )
     assert status == 200 and body["result"]["total"] == 2
+
+
+def test_inserting_a_duplicate_primary_key_is_a_validation_error(
+    client: Client, table: DatastoreTable
+) -> None:
+    from tests.catalog.factories import OrganizationMemberFactory
+    from tests.core.factories import UserFactory
+    from tinhso.catalog.models import Resource
+    from tinhso.core.services import token_create
+
+    user = UserFactory()
+    OrganizationMemberFactory(organization=table.resource.dataset.organization, user=user)
+    _token, key = token_create(user=user, name="thử")
+    other = Resource.objects.create(
+        dataset=table.resource.dataset, name="API", url="https://example.vn/api", format="API"
+    )
+    rid = str(other.pk)
+    status, body = call(
+        client,
+        "datastore_create",
+        verb="post",
+        token=key,
+        resource_id=rid,
+        fields=[{"id": "ma", "type": "text"}, {"id": "so", "type": "int"}],
+        primary_key=["ma"],
+        records=[{"ma": "X1", "so": 1}],
+    )
+    assert status == 200, body
+    status, body = call(
+        client,
+        "datastore_upsert",
+        verb="post",
+        token=key,
+        resource_id=rid,
+        method="insert",
+        records=[{"ma": "X1", "so": 2}],
+    )
+    assert status == 409, body
+    assert body["error"]["__type"] == "Validation Error"
+    assert "ma = X1" in body["error"]["records"][0]
+    status, body = call(
+        client,
+        "datastore_create",
+        verb="post",
+        token=key,
+        resource_id=rid,
+        records=[{"ma": "X2", "so": 1}, {"ma": "X2", "so": 2}],
+    )
+    assert status == 409, body
+    assert "trùng khoá chính (ma)" in body["error"]["records"][0]
+    status, body = call(client, "datastore_search", resource_id=rid)
+    assert [(r["ma"], r["so"]) for r in body["result"]["records"]] == [("X1", 1)]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import InvalidOperation
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -381,7 +381,11 @@ def _parse_fields(fields: Any) -> list[dict[str, Any]]:
 
 
 def _insert(
-    table: str, fields: list[dict[str, Any]], rows: list[dict[str, Any]], next_id: int
+    table: str,
+    fields: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    next_id: int,
+    primary_key: Sequence[str] = (),
 ) -> int:
     ids = [f["id"] for f in fields]
     cols = ", ".join(['"_id"'] + [quote_ident(i) for i in ids])
@@ -391,11 +395,24 @@ def _insert(
         params.append([next_id, *[row.get(i) for i in ids]])
         next_id += 1
     if params:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {quote_table(table)} ({cols}) VALUES ({marks})",  # noqa: S608
-                params,
-            )
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {quote_table(table)} ({cols}) VALUES ({marks})",  # noqa: S608
+                    params,
+                )
+        except IntegrityError:  # a duplicate primary key: the caller's mistake, not a 500
+            if len(rows) == 1 and primary_key:
+                key = ", ".join(f"{k} = {rows[0].get(k)}" for k in primary_key)
+                message = _(
+                    "Đã có bản ghi với khoá chính %(key)s. Dùng method upsert hoặc update "
+                    "để sửa bản ghi đó."
+                ) % {"key": key}
+            else:
+                message = _(
+                    "Có bản ghi trùng khoá chính (%(pk)s) với bản ghi đã có hoặc với nhau."
+                ) % {"pk": ", ".join(primary_key) or "_id"}
+            raise DatastoreValidationError({"records": [message]}) from None
     return next_id
 
 
@@ -496,7 +513,13 @@ def datastore_create(
             table.fields = [*table.fields, *new]
         if records:
             rows = _convert_records(records, table.fields, allow_id=False)
-            _insert(table.table_name, table.fields, rows, _next_id(table.table_name))
+            _insert(
+                table.table_name,
+                table.fields,
+                rows,
+                _next_id(table.table_name),
+                table.primary_key,
+            )
         table.row_count = _count(table.table_name)
         table.status = DatastoreTable.Status.ACTIVE
         table.phase = DatastoreTable.Phase.DONE
@@ -544,7 +567,7 @@ def datastore_upsert(*, user: Any, resource: Resource, records: Any, method: str
     with audit_suppressed(), connection.cursor() as cursor:
         for row in rows:
             if method == "insert":
-                next_id = _insert(table.table_name, table.fields, [row], next_id)
+                next_id = _insert(table.table_name, table.fields, [row], next_id, table.primary_key)
                 changed += 1
                 continue
             keys = ["_id"] if "_id" in row else list(table.primary_key)
@@ -579,7 +602,7 @@ def datastore_upsert(*, user: Any, resource: Resource, records: Any, method: str
                     raise DatastoreValidationError(
                         {"records": [_("Không có bản ghi _id=%(id)s.") % {"id": row["_id"]}]}
                     )
-                next_id = _insert(table.table_name, table.fields, [row], next_id)
+                next_id = _insert(table.table_name, table.fields, [row], next_id, table.primary_key)
             changed += 1
     DatastoreTable.objects.filter(pk=table.pk).update(
         row_count=_count(table.table_name), loaded_at=timezone.now()
