@@ -166,3 +166,35 @@ def test_a_load_outside_a_transaction_builds_its_indexes_and_vacuums() -> None:
             )
             assert cursor.fetchone()[0] > 0  # vacuumed: the visibility map is set
     assert records(table, filters={"tinh": "Nghệ An"})[0]["ma"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guesses_checked_while_the_table_is_written_outside_a_transaction() -> None:
+    """The worker's path on PostgreSQL checks the guessed types on a second connection
+    while the typed table is written; values after the sample that the casts alone would
+    accept (a leading zero, padding, a thousands group) still decide the column type,
+    and a value that fits its pattern but does not exist is logged with its line."""
+    lines = ["ma,so,tien,ngay,dem"] + [
+        f"{1000 + i},{i},{i}.5,{i % 28 + 1:02d}/03/2024,{i}" for i in range(MANY)
+    ]
+    lines += ['0123, 7 ,"1,234.5",31/02/2024,8', "4567,9,2.5,01/04/2024,9"]
+    table = loaded("\n".join(lines).encode())
+    assert table.status == DatastoreTable.Status.ACTIVE, table.error
+    assert types(table) == {
+        "ma": "text",
+        "so": "int",
+        "tien": "numeric",
+        "ngay": "text",
+        "dem": "int",
+    }
+    rows = records(table)
+    assert rows[-2]["ma"] == "0123"
+    assert rows[-2]["so"] == 7
+    assert rows[-2]["tien"] in ("1234.5", 1234.5)
+    assert rows[-2]["ngay"] == "31/02/2024"
+    log = LoadLog.objects.filter(resource=table.resource).first()
+    assert log is not None
+    assert any(
+        "31/02/2024" in e["message"] and f"dòng {MANY + 2}" in e["message"] for e in log.entries
+    )
+    assert not [t for t in connection.introspection.table_names() if t.endswith("_s")]

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 TYPES = ("text", "int", "numeric", "date", "timestamp", "bool")
@@ -212,6 +211,37 @@ def _apply(fn: Callable[[str], Any], column: Sequence[str]) -> list[Any]:
     return out
 
 
+MEMO_CAP = 65536
+
+
+class _Memo(dict[str, Any]):
+    """Converted values by raw string, filled on first sight (dates and booleans repeat a
+    lot: a few thousand distinct dates in a million rows). Looking a column up through
+    ``map(memo.__getitem__, column)`` runs in C; ``fn`` only sees new values."""
+
+    def __init__(self, fn: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, value: str) -> Any:
+        result = None if not value or value.isspace() else self.fn(value)
+        if len(self) < MEMO_CAP:
+            self[value] = result
+        return result
+
+
+def _apply_memo(memo: _Memo, column: Sequence[str]) -> list[Any]:
+    try:
+        return list(map(memo.__getitem__, column))
+    except (ValueError, ArithmeticError, InvalidOperation):
+        for i, v in enumerate(column):  # the first value at fault, for the message
+            try:
+                memo[v]
+            except (ValueError, ArithmeticError, InvalidOperation):
+                raise ConversionFailed(i, v) from None
+        raise
+
+
 def make_converter(
     ctype: ColumnType, *, target: str, strict: bool = False
 ) -> Callable[[Sequence[str]], list[Any]]:
@@ -246,13 +276,12 @@ def make_converter(
         with_time = t == "timestamp"
         convention = conv or "ymd"
 
-        @lru_cache(maxsize=65536)
-        def one(v: str) -> str:
-            return _parse_date(v, convention, with_time)
-
-        return lambda col: _apply(one, col)
+        dates = _Memo(lambda v: _parse_date(v, convention, with_time))
+        return lambda col: _apply_memo(dates, col)
     if t == "bool":
         if target == "sqlite":
-            return lambda col: _apply(lambda v: 1 if parse_bool(v) else 0, col)
-        return lambda col: _apply(lambda v: "t" if parse_bool(v) else "f", col)
+            flags = _Memo(lambda v: 1 if parse_bool(v) else 0)
+        else:
+            flags = _Memo(lambda v: "t" if parse_bool(v) else "f")
+        return lambda col: _apply_memo(flags, col)
     raise ValueError(t)

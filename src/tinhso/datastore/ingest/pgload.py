@@ -540,12 +540,14 @@ def _infer_precise(stage: str, columns: list[Column]) -> None:
 
 
 def _aggregate(
-    stage: str, exprs: list[str], keys: list[tuple[str, int, str]]
+    stage: str, exprs: list[str], keys: list[tuple[str, int, str]], *, workers: bool = True
 ) -> dict[tuple[str, int, str], Any]:
     out: dict[tuple[str, int, str], Any] = {}
     step = 400  # PostgreSQL allows 1,664 target entries
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
+        if not workers:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         for start in range(0, len(exprs), step):
             part = exprs[start : start + step]
             cursor.execute(f'SELECT {", ".join(part)} FROM "{stage}"')  # noqa: S608
@@ -588,22 +590,32 @@ def _suspicious(col: Column) -> str:
     return "false"
 
 
-def _check_guesses(stage: str, columns: list[Column]) -> None:
-    """One (parallel) scan of cheap tests over the guessed columns; those with a
-    suspicious value are inferred with the full patterns."""
-    guessed = [
+def _guessed(columns: list[Column]) -> list[Column]:
+    return [
         c
         for c in columns
         if not c.verified and not c.strict and c.ctype.type not in ("text", "bool")
     ]
+
+
+def _doubtful(stage: str, guessed: list[Column], *, workers: bool = True) -> list[Column]:
+    """One scan of cheap tests over the guessed columns: those with a suspicious value."""
     if not guessed:
-        return
+        return []
     keys = [("suspicious", c.position, "") for c in guessed]
     exprs = [f"bool_or({_suspicious(c)})" for c in guessed]
-    results = _aggregate(stage, exprs, keys)
-    doubtful = [c for c in guessed if results.get(("suspicious", c.position, ""))]
-    if doubtful:
-        _infer_precise(stage, doubtful)
+    results = _aggregate(stage, exprs, keys, workers=workers)
+    return [c for c in guessed if results.get(("suspicious", c.position, ""))]
+
+
+def _doubtful_elsewhere(stage: str, guessed: list[Column]) -> list[Column]:
+    """``_doubtful`` on a connection of this (worker) thread, closed afterwards; the
+    check uses one process, so that it and the typed write share the two CPUs."""
+    alias = connection.alias
+    try:
+        return _doubtful(stage, guessed, workers=False)
+    finally:
+        connections[alias].close()
 
 
 def _convert(col: Column) -> str:
@@ -702,21 +714,45 @@ def _convert_all(
     profiles: list[ColumnProfile],
     log: Log,
 ) -> int:
-    """Write the typed table; returns its row count. See the module docstring."""
+    """Write the typed table; returns its row count. See the module docstring.
+
+    The guesses from the sample are checked over the whole column (``_doubtful``) while
+    the typed table is being written: on another connection when the staging table is
+    committed (a load outside a transaction), else before. A column with a suspicious
+    value is then inferred with the full patterns and the table written again."""
     _apply_types(columns, overrides, profiles)
-    _check_guesses(stage, columns)
-    _apply_types(columns, overrides, profiles)
+    guessed = _guessed(columns)
+    error: DataError | None = None
+    rows: int | None = None
+    if guessed and not connection.in_atomic_block:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            check = pool.submit(_doubtful_elsewhere, stage, guessed)
+            try:
+                rows = _create_typed(table, stage, columns)
+            except DataError as exc:
+                error = exc
+            doubtful = check.result()
+    else:
+        doubtful = _doubtful(stage, guessed)
+    if doubtful:
+        _infer_precise(stage, doubtful)
+        _apply_types(columns, overrides, profiles)
+        rows, error = None, None
+    elif rows is not None:
+        return rows
     for _attempt in range(2 * len(columns) + 2):
-        try:
-            return _create_typed(table, stage, columns)
-        except DataError as exc:
-            error = exc
+        if error is None:
+            try:
+                return _create_typed(table, stage, columns)
+            except DataError as exc:
+                error = exc
+        failed, error = error, None
         unverified = [c for c in columns if not c.verified and not c.strict]
         if unverified:  # a guess was wrong: check every candidate over the whole columns
             _infer_precise(stage, unverified)
             _apply_types(columns, overrides, profiles)
             continue
-        failure = _find_failure(stage, columns, staged.rows, error)
+        failure = _find_failure(stage, columns, staged.rows, failed)
         col = failure.column
         line = staged.line_of(failure.row_id)
         type_label = TYPE_LABELS[col.ctype.type]
