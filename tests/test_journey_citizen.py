@@ -125,7 +125,10 @@ def test_citizen_journey_from_search_to_result(commune: dict[str, Any]) -> None:
     with time_machine.travel(MORNING_BEFORE_TET, tick=True):
         citizen = Client()
 
-        # 1. Find the procedure without diacritics, from the paper's name.
+        # 1. From the one-stop home page, find the procedure without diacritics.
+        home = citizen.get("/ho-so/")
+        assert re.search(r'<form method="get" action="/thu-tuc/"', home.content.decode())
+        assert "Tìm thủ tục (gõ không dấu cũng được)" in text(home)
         found = citizen.get("/thu-tuc/", {"q": "giay khai sinh"})
         assert "Đăng ký khai sinh lưu động" in text(found)
         page = citizen.get(f"/thu-tuc/{procedure.code}/")

@@ -66,6 +66,15 @@ def test_login_page_offers_vneid_when_enabled(client: Client) -> None:
     assert "Đăng nhập bằng VNeID" in page
 
 
+@override_settings(EID_PROVIDER="simulator")
+def test_register_and_id_pages_offer_vneid(client: Client) -> None:
+    assert "Đăng nhập bằng VNeID" in client.get("/tai-khoan/dang-ky/").content.decode()
+    client.force_login(User.objects.create_user("binh", password="x-Secret-123"))
+    page = client.get("/tai-khoan/dinh-danh/").content.decode()
+    assert "Liên kết bằng VNeID" in page
+    assert 'name="next" value="/tai-khoan/dinh-danh/"' in page
+
+
 @override_settings(EID_PROVIDER="off")
 def test_login_page_without_vneid_when_off(client: Client) -> None:
     page = client.get("/tai-khoan/dang-nhap/").content.decode()
