@@ -21,6 +21,7 @@ from tests.dossiers.factories import (
     ProcedureFactory,
     RequiredDocumentFactory,
 )
+from tests.dossiers.test_views import pdf_text
 from tinhso.core.models import Role
 from tinhso.dossiers import prefill
 from tinhso.dossiers.intake import intake_applicant_sign
@@ -174,6 +175,27 @@ def test_counter_intake_creates_and_receives_the_dossier(client: Client, world: 
     assert receipt in page
     pdf = client.get(receipt)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = " ".join(pdf_text(b"".join(pdf.streaming_content)).split())  # type: ignore[attr-defined]
+    # the slip lists what was received: the form on paper, the birth certificate scanned
+    assert world.form.name in text and world.optional_doc.name in text
+    assert "01 bản chính, bản điện tử" in text
+    assert receive.data["paper_documents"] == [world.form.pk, world.optional_doc.pk]
+
+
+def test_receipt_lists_paper_documents_of_a_post_intake(client: Client, world: World) -> None:
+    client.force_login(world.one_stop)
+    today = timezone.localdate()
+    r = client.post(
+        URL,
+        _form(world, channel=Channel.POST, postal_item="RR123", postal_received_on=today.isoformat()),
+    )
+    assert r.status_code == 302
+    d = Dossier.objects.get()
+    data = d.events.get(action="receive").data
+    assert data["postal_item"] == "RR123" and data["postal_received_on"] == today.isoformat()
+    pdf = client.get(reverse("dossiers:form_pdf", args=[d.code, "receipt"]))
+    text = " ".join(pdf_text(b"".join(pdf.streaming_content)).split())  # type: ignore[attr-defined]
+    assert world.form.name in text and world.optional_doc.name not in text
 
 
 def test_registry_data_cannot_be_altered_in_the_form(client: Client, world: World) -> None:

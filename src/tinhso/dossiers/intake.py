@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.models import Agency, Membership, Role, User
 from tinhso.core.services import DomainError
 from tinhso.dossiers import prefill
-from tinhso.dossiers.models import Channel, Dossier, State
+from tinhso.dossiers.models import Channel, Dossier, DossierEvent, State
 from tinhso.dossiers.prefill import ApplicantData, RegistryUnavailable
 from tinhso.dossiers.services import (
     DossierError,
@@ -99,7 +99,7 @@ def intake_applicant_lookup(*, officer: User, citizen_id: str) -> ApplicantData 
         full_name=str(person.full_name),
         citizen_id=str(person.citizen_id),
         birth_date=getattr(person, "date_of_birth", None),
-        gender=str(getattr(gender, "label", gender)),
+        gender=str(getattr(gender, "label", gender)).capitalize(),
         address=str(getattr(person, "address", "") or ""),
         commune_code=str(getattr(person, "commune_code", "") or ""),
         prefilled=True,
@@ -291,4 +291,39 @@ def dossier_intake(
                 % {"state": State(dossier.state).label}
             )
         dossier = dossier_act(dossier=dossier, action="receive", actor=officer, note=receipt_note)
+        _record_checklist(
+            dossier,
+            received=sorted(received),
+            postal=postal,
+            fee_paid=fee_paid and fee,
+        )
     return dossier, True
+
+
+def _record_checklist(
+    dossier: Dossier, *, received: list[int], postal: PostalItem | None, fee_paid: bool
+) -> None:
+    """Keep what was received on paper with the ``receive`` event, in structured form
+    (the receipt slip lists these documents)."""
+    event = dossier.events.filter(action="receive").order_by("-at", "-id").first()
+    if event is None:  # pragma: no cover - dossier_act always records the event
+        return
+    data = dict(event.data or {})
+    data["paper_documents"] = received
+    if postal is not None:
+        data["postal_item"] = postal.number
+        data["postal_received_on"] = postal.received_on.isoformat()
+    if fee_paid:
+        data["fee_paid_at_counter"] = True
+    DossierEvent.objects.filter(pk=event.pk).update(data=data)
+
+
+def paper_documents(dossier: Dossier) -> list[int] | None:
+    """Ids of the required documents received on paper at intake (None: not a counter or
+    post intake, or entered before the checklist was recorded)."""
+    if dossier.channel == Channel.ONLINE:
+        return None
+    event = dossier.events.filter(action="receive").order_by("-at", "-id").first()
+    if event is None or "paper_documents" not in (event.data or {}):
+        return None
+    return [int(pk) for pk in event.data["paper_documents"]]

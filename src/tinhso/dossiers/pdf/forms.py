@@ -209,9 +209,28 @@ def _header_row(labels: Sequence[str], st: dict[str, Any]) -> list[Any]:
 def _documents_table(d: Dossier, st: dict[str, Any], width: float) -> Any:
     from reportlab.platypus import Paragraph
 
+    from tinhso.dossiers.intake import paper_documents
+
     rows: list[list[Any]] = [_header_row(["TT", "Tên giấy tờ", "Hình thức"], st)]
     docs = list(d.documents.filter(kind="application"))
-    if docs:
+    paper = paper_documents(d)
+    if paper is not None:
+        # Counter or post intake: the documents ticked as received on paper, and scans.
+        scanned = {doc.required_document_id for doc in docs}
+        lines = [
+            (req.name, (req.copies or "Bản giấy") + (", bản điện tử" if req.pk in scanned else ""))
+            for req in d.procedure.documents.filter(pk__in=paper)
+        ]
+        lines += [(doc.name, "Bản điện tử") for doc in docs if doc.required_document_id is None]
+        for i, (name, form) in enumerate(lines, 1):
+            rows.append(
+                [
+                    str(i),
+                    Paragraph(escape(name), st["cell"]),
+                    Paragraph(escape(form), st["cell"]),
+                ]
+            )
+    elif docs:
         for i, doc in enumerate(docs, 1):
             rows.append(
                 [
