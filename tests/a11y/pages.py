@@ -116,6 +116,18 @@ def pages() -> list[Page]:
         Page("dossier-track", "/ho-so/tra-cuu/"),
         Page("dossier-statistics", "/ho-so/thong-ke/"),
         Page("dossier-workspace", "/ho-so/xu-ly/", user="officer_a"),
+        Page("dossier-intake", "/ho-so/xu-ly/tiep-nhan-truc-tiep/?q=khai+sinh", user="officer_a"),
+        Page(
+            "dossier-intake-form",
+            "/ho-so/xu-ly/tiep-nhan-truc-tiep/?procedure={procedure}",
+            user="officer_a",
+        ),
+        Page(
+            "dossier-intake-form-en",
+            "/ho-so/xu-ly/tiep-nhan-truc-tiep/?procedure={procedure}",
+            "en",
+            user="officer_a",
+        ),
         Page("dossier-mine", "/ho-so/cua-toi/", user="citizen"),
     ]
     return found
