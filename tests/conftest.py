@@ -122,6 +122,19 @@ def vietnamese_by_default() -> Iterator[None]:
     translation.activate("vi")
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_caches() -> Iterator[None]:
+    """Each test rolls its database back: caches a process keeps must not outlive it."""
+    from tinhso.core import audit
+    from tinhso.core.workcalendar import forget_loaded_calendar
+
+    forget_loaded_calendar()
+    # Seal audit entries in the committing thread (tests read the chain right after).
+    audit.SEAL_IN_BACKGROUND = False
+    yield
+    forget_loaded_calendar()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # WhiteNoise warns when STATIC_ROOT has not been collected yet; tests use finders.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")

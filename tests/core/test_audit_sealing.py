@@ -77,3 +77,24 @@ def test_seal_is_idempotent() -> None:
     audit_record(action="test", object_type="test.thing")
     assert audit_seal() == 0
     assert audit_verify().ok
+
+
+def test_the_background_sealer_seals_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production mode on PostgreSQL: a thread of the process seals, off the request's path."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the background sealer is PostgreSQL's")
+    import time
+
+    from tinhso.core import audit
+
+    monkeypatch.setattr(audit, "SEAL_IN_BACKGROUND", True)
+    with transaction.atomic():
+        entry = audit_record(action="test", object_type="test.thing", object_id="bg")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if AuditEntry.objects.get(pk=entry.pk).seq is not None:
+            break
+        time.sleep(0.05)
+    assert AuditEntry.objects.get(pk=entry.pk).seq is not None
+    assert audit_verify().ok
+    audit.release_sealer_connection()  # lets the test database be dropped

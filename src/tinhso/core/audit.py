@@ -26,6 +26,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -174,34 +176,99 @@ def _seal_after_commit() -> None:
     transaction.on_commit(_seal_soon)
 
 
-def _seal_soon() -> None:
-    """Seal what is waiting, without ever waiting for another sealer.
+# On PostgreSQL a thread of each process seals what the process's requests recorded, so
+# that sealing is off the requests' path and batched under load. Tests turn it off to
+# seal at once, after commit, in the writing thread.
+SEAL_IN_BACKGROUND = True
 
-    PostgreSQL: a session advisory lock taken with ``pg_try_advisory_lock``; a writer
-    that does not get it leaves its entry to the holder, who checks for entries
-    committed meanwhile *after* releasing the lock (so none is left behind: the loser
-    committed before trying the lock, the holder looks after releasing it). Other
-    engines serialise writers anyway and seal directly.
-    """
-    try:
-        if connection.vendor != "postgresql":
-            audit_seal()
-            return
+
+class _BackgroundSealer:
+    """One daemon thread per process; woken after each commit that recorded entries."""
+
+    IDLE_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.wake = threading.Event()
+        self.release = threading.Event()
+        self.released = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="tinhso-audit-sealer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:  # pragma: no cover - exercised by test_audit_sealing in a thread
+        from django.db import close_old_connections
+
         while True:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [_SEAL_LOCK])
-                got = cursor.fetchone()[0]  # type: ignore[index]
-            if not got:
-                return
+            woken = self.wake.wait(timeout=self.IDLE_SECONDS)
+            self.wake.clear()
+            if not woken or self.release.is_set():
+                connection.close()  # idle (or asked to): give the connection back
+                self.release.clear()
+                self.released.set()
+                continue
+            close_old_connections()
             try:
-                audit_seal()
-            finally:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [_SEAL_LOCK])
-            if not AuditEntry.objects.filter(seq__isnull=True).exists():
-                return
+                _seal_pending()
+            except Exception:
+                logger.exception("audit entries not sealed now (they will be at the next write)")
+                connection.close()
+
+
+_sealer: _BackgroundSealer | None = None
+_sealer_lock = threading.Lock()
+
+
+def release_sealer_connection(timeout: float = 5.0) -> None:
+    """Have this process's sealer thread close its database connection (tests, shutdown)."""
+    sealer = _sealer
+    if sealer is None or sealer.pid != os.getpid():
+        return
+    sealer.released.clear()
+    sealer.release.set()
+    sealer.wake.set()
+    sealer.released.wait(timeout)
+
+
+def _seal_soon() -> None:
+    """Seal what is waiting, now (SQLite, tests) or in this process's sealer thread."""
+    global _sealer
+    if connection.vendor == "postgresql" and SEAL_IN_BACKGROUND:
+        with _sealer_lock:
+            if _sealer is None or _sealer.pid != os.getpid():  # first use, or forked
+                _sealer = _BackgroundSealer()
+        _sealer.wake.set()
+        return
+    try:
+        _seal_pending()
     except Exception:  # sealing must never fail the request whose write is committed
         logger.exception("audit entries not sealed now (they will be at the next write)")
+
+
+def _seal_pending() -> None:
+    """Seal what is waiting, without ever waiting for another sealer.
+
+    PostgreSQL: a session advisory lock taken with ``pg_try_advisory_lock``; a sealer
+    that does not get it leaves the entries to the holder, who checks for entries
+    committed meanwhile *after* releasing the lock (so none is left behind: a writer
+    commits before its sealer tries the lock, the holder looks after releasing it).
+    Other engines serialise writers anyway and seal directly.
+    """
+    if connection.vendor != "postgresql":
+        audit_seal()
+        return
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_SEAL_LOCK])
+            row = cursor.fetchone()
+        if not row or not row[0]:
+            return
+        try:
+            audit_seal()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_SEAL_LOCK])
+        if not AuditEntry.objects.filter(seq__isnull=True).exists():
+            return
 
 
 def audit_seal(*, batch_size: int = 2000) -> int:

@@ -13,6 +13,7 @@ day; a time limit of *n* working days ends on the *n*-th working day after that 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -22,6 +23,27 @@ from django.utils import timezone
 from tinhso.core.models import CalendarOverride, OfficeHours
 
 MAX_SPAN_DAYS = 366 * 20
+
+# How long a process reuses the loaded calendar (other processes see a change after this).
+CACHE_SECONDS = 30.0
+_LOADED: dict[str, tuple[float, WorkingCalendar]] = {}
+
+
+def forget_loaded_calendar(**_kwargs: object) -> None:
+    """Signal receiver: an override or the office hours changed."""
+    _LOADED.clear()
+
+
+def _connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (CalendarOverride, OfficeHours):
+        uid = f"workcalendar-{model.__name__}"
+        post_save.connect(forget_loaded_calendar, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(forget_loaded_calendar, sender=model, dispatch_uid=f"{uid}-delete")
+
+
+_connect()
 
 
 @lru_cache(maxsize=64)
@@ -59,12 +81,23 @@ class WorkingCalendar:
 
     @classmethod
     def load(cls) -> WorkingCalendar:
-        """The province calendar as configured by its administrators."""
+        """The province calendar as configured by its administrators.
+
+        Remembered by the process for :data:`CACHE_SECONDS` (every officer action needs
+        it; the province decides its days off weeks ahead), and forgotten at once when
+        this process writes an override or the office hours.
+        """
+        now = time.monotonic()
+        cached = _LOADED.get("calendar")
+        if cached is not None and now - cached[0] < CACHE_SECONDS:
+            return cached[1]
         off: list[dt.date] = []
         on: list[dt.date] = []
         for date, kind in CalendarOverride.objects.values_list("date", "kind"):
             (off if kind == CalendarOverride.Kind.DAY_OFF else on).append(date)
-        return cls(days_off=off, working_days=on, cutoff=OfficeHours.current().cutoff)
+        calendar = cls(days_off=off, working_days=on, cutoff=OfficeHours.current().cutoff)
+        _LOADED["calendar"] = (now, calendar)
+        return calendar
 
     def holiday_name(self, day: dt.date) -> str | None:
         return public_holidays(day.year).get(day)
