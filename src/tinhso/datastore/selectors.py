@@ -439,7 +439,11 @@ def column_summary(table: DatastoreTable) -> list[dict[str, Any]]:
     with connection.cursor() as cursor:
         for f in table.fields:
             col = quote_ident(f["id"])
-            cursor.execute(f"SELECT COUNT(*) - COUNT({col}), MIN({col}), MAX({col}) FROM {qt}")  # noqa: S608
+            lo_sql, hi_sql = f"MIN({col})", f"MAX({col})"
+            if f["type"] == "bool" and connection.vendor == "postgresql":
+                # PostgreSQL has no MIN/MAX of boolean: false < true, so AND / OR
+                lo_sql, hi_sql = f"BOOL_AND({col})", f"BOOL_OR({col})"
+            cursor.execute(f"SELECT COUNT(*) - COUNT({col}), {lo_sql}, {hi_sql} FROM {qt}")  # noqa: S608
             nulls, lo, hi = cursor.fetchone()
             cursor.execute(
                 f"SELECT COUNT(*) FROM (SELECT DISTINCT {col} FROM {qt} WHERE {col} IS NOT NULL LIMIT {cap + 1}) AS d"  # noqa: S608

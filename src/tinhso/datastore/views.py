@@ -26,6 +26,25 @@ PAGE_SIZES = (25, 50, 100, 250)
 CHART_KINDS = ("bar", "line", "pie")
 
 
+def _aggregate_labels() -> dict[str, str]:
+    return {
+        "sum": _("Tổng"),
+        "avg": _("Trung bình"),
+        "count": _("Đếm số dòng"),
+        "min": _("Nhỏ nhất"),
+        "max": _("Lớn nhất"),
+    }
+
+
+def _bool_text(value: Any) -> Any:
+    """Booleans as the preview shows them (Có / Không), other values unchanged."""
+    if value is True or value == "True":
+        return _("Có")
+    if value is False or value == "False":
+        return _("Không")
+    return value
+
+
 def _resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> Resource:
     resource = get_object_or_404(
         Resource.objects.select_related("dataset__organization"), pk=resource_id, dataset__name=name
@@ -163,6 +182,7 @@ def preview(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
                     "id": k,
                     "label": (selectors.resolve_field(table, k) or {}).get("label") or k,
                     "value": v,
+                    "remove_url": _without_filter(request, table, k),
                 }
                 for k, v in view["filters"].items()
             ],
@@ -174,10 +194,27 @@ def preview(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
             "chart_kinds": CHART_KINDS,
             "numeric_fields": [f for f in table.fields if f["type"] in ("int", "numeric")],
             "type_choices": [(t, _(TYPE_LABELS[t])) for t in TYPES],
-            "aggregates": selectors.CHART_AGGREGATES,
+            "aggregates": list(_aggregate_labels().items()),
         }
     )
     return render(request, "datastore/preview.html", context)
+
+
+def _without_filter(request: HttpRequest, table: DatastoreTable, field_id: str) -> str:
+    """The current view's URL without the filter on ``field_id`` (a chip's "remove")."""
+    q = request.GET.copy()
+    q.pop("page", None)
+    for key in list(q.keys()):
+        if (
+            key.startswith("f.")
+            and (selectors.resolve_field(table, key[2:]) or {}).get("id") == field_id
+        ):
+            q.pop(key)
+    loc = selectors.resolve_field(table, q.get("loc", "")) if q.get("loc") else None
+    if loc is not None and loc["id"] == field_id:
+        q.pop("loc", None)
+        q.pop("gia_tri_loc", None)
+    return "?" + q.urlencode()
 
 
 def _chart(
@@ -200,6 +237,18 @@ def _chart(
     except services.DatastoreError as exc:
         return {"error": exc.message}
     data["kind"] = kind
+    category_field = selectors.resolve_field(table, data["category"]) or {}
+    value_field = selectors.resolve_field(table, data["value"]) if data["value"] else None
+    if category_field.get("type") == "bool":
+        data["labels"] = [str(_bool_text(label)) for label in data["labels"]]
+    data["category_label"] = category_field.get("label") or data["category"]
+    aggregate = _aggregate_labels()[data["aggregate"]]
+    data["value_label"] = (
+        _("%(aggregate)s của %(column)s")
+        % {"aggregate": aggregate, "column": value_field.get("label") or value_field["id"]}
+        if value_field
+        else _("Số dòng")
+    )
     data["rows"] = list(zip(data["labels"], data["values"], strict=True))
     data["json"] = json.dumps(
         {k: data[k] for k in ("kind", "labels", "values", "aggregate")}, ensure_ascii=False
@@ -223,7 +272,12 @@ def summary(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
             "dataset": resource.dataset,
             "table": table,
             "columns": [
-                {**c, "type_label": _(TYPE_LABELS.get(c["type"], c["type"]))}
+                {
+                    **c,
+                    "type_label": _(TYPE_LABELS.get(c["type"], c["type"])),
+                    "min": _bool_text(c["min"]) if c["type"] == "bool" else c["min"],
+                    "max": _bool_text(c["max"]) if c["type"] == "bool" else c["max"],
+                }
                 for c in selectors.column_summary(table)
             ],
         },
@@ -266,8 +320,12 @@ def panel_context(
             "type_label": _(TYPE_LABELS.get(f["type"], f["type"])),
             "nulls": f.get("nulls"),
             "distinct": f.get("distinct"),
-            "min": ranges.get(f["id"], {}).get("min"),
-            "max": ranges.get(f["id"], {}).get("max"),
+            "min": _bool_text(ranges.get(f["id"], {}).get("min"))
+            if f["type"] == "bool"
+            else ranges.get(f["id"], {}).get("min"),
+            "max": _bool_text(ranges.get(f["id"], {}).get("max"))
+            if f["type"] == "bool"
+            else ranges.get(f["id"], {}).get("max"),
             "numeric": f["type"] in ("int", "numeric"),
         }
         for f in shown

@@ -1,0 +1,103 @@
+"""The preview page of a messy file (Windows-1258, semicolons, booleans "Có/Không"), as a
+new user uses it: chart labels and column summary in Vietnamese, filters removable one
+by one, exports and the API call of the same view."""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from tests.datastore.factories import loaded
+from tests.datastore.files.make_messy import cp1258_semicolon
+from tinhso.datastore.models import DatastoreTable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def table() -> DatastoreTable:
+    t = loaded(cp1258_semicolon(), "dan-so-xa.csv")
+    assert t.status == "active", t.error
+    return t
+
+
+def url(table: DatastoreTable, suffix: str = "xem-truoc/") -> str:
+    r = table.resource
+    return f"/du-lieu/{r.dataset.name}/tai-nguyen/{r.pk}/{suffix}"
+
+
+def test_chart_builder_speaks_vietnamese(client: Client, table: DatastoreTable) -> None:
+    html = client.get(
+        url(table),
+        {"bieu_do": "bar", "nhom": "dat_chuan_ntm", "gia_tri": "dan_so", "phep": "avg"},
+    ).content.decode()
+    # the operations are named, not "sum"/"avg"
+    assert '<option value="avg" selected>Trung bình</option>' in html
+    assert '<option value="sum">Tổng</option>' in html
+    # the data table under the chart names the columns by their headers
+    assert '<th scope="col">Đạt chuẩn NTM</th><th scope="col">Trung bình của Dân số</th>' in html
+    data = json.loads(re.search(r'id="ds-chart-data">(.*?)</script>', html).group(1))
+    assert sorted(data["labels"]) == ["Có", "Không"]
+    assert 'data-label="Trung bình của Dân số"' in html
+
+
+def test_chart_of_row_counts(client: Client, table: DatastoreTable) -> None:
+    html = client.get(url(table), {"bieu_do": "pie", "nhom": "ten_don_vi"}).content.decode()
+    assert '<th scope="col">Tên đơn vị</th><th scope="col">Số dòng</th>' in html
+
+
+def test_column_summary_shows_booleans_in_vietnamese(client: Client, table: DatastoreTable) -> None:
+    html = client.get(url(table, "xem-truoc/tom-tat/")).content.decode()
+    row = re.search(r"Đạt chuẩn NTM <code>dat_chuan_ntm</code>.*?</tr>", html, re.S).group(0)
+    assert "<td>Không</td><td>Có</td>" in row
+    assert "False" not in row and "True" not in row
+
+
+def test_each_filter_can_be_removed_alone(client: Client, table: DatastoreTable) -> None:
+    response = client.get(
+        url(table),
+        {"f.dat_chuan_ntm": "có", "loc": "ten_don_vi", "gia_tri_loc": "Xã Nghi Liên", "page": "1"},
+    )
+    html = response.content.decode()
+    assert "Dòng 1–1 trong 1 dòng" in html
+    links = {
+        html_lib.unescape(m.group(2)): html_lib.unescape(m.group(1))
+        for m in re.finditer(r'<a href="([^"]*)" aria-label="(Bỏ lọc theo [^"]*)"', html)
+    }
+    assert set(links) == {"Bỏ lọc theo Đạt chuẩn NTM", "Bỏ lọc theo Tên đơn vị"}
+    # removing the column filter keeps the other one, and the reverse
+    html = client.get(url(table) + links["Bỏ lọc theo Tên đơn vị"]).content.decode()
+    assert "Dòng 1–2 trong 2 dòng" in html
+    html = client.get(url(table) + links["Bỏ lọc theo Đạt chuẩn NTM"]).content.decode()
+    assert "Dòng 1–1 trong 1 dòng" in html and "Xã Nghi Liên" in html
+
+
+def test_exports_and_api_call_of_a_filtered_view_agree(
+    client: Client, table: DatastoreTable
+) -> None:
+    view = {"f.dat_chuan_ntm": "có", "sort": "dan_so", "dir": "desc"}
+    html = client.get(url(table), view).content.decode()
+    api = html_lib.unescape(re.search(r'id="ds-api-url"[^>]*value="([^"]*)"', html).group(1))
+    api_body = client.get(api.replace("http://testserver", "")).json()
+    assert api_body["success"] is True
+    names = [r["ten_don_vi"] for r in api_body["result"]["records"]]
+    assert names == ["Xã Quỳnh Đôi", "Xã Nghi Liên"]
+    csv_text = b"".join(client.get(url(table, "xuat.csv"), view).streaming_content).decode()
+    assert csv_text.startswith("\ufeff_id,Mã xã,Tên đơn vị,Dân số")
+    assert [line.split(",")[2] for line in csv_text.splitlines()[1:]] == names
+    assert csv_text.splitlines()[1].split(",")[1] == "01003"  # the code keeps its zero
+    records = json.loads(b"".join(client.get(url(table, "xuat.json"), view).streaming_content))
+    assert [r["ten_don_vi"] for r in records] == names
+    assert records[0]["dien_tich_km2"] == 1237.5
+
+
+def test_resource_page_shows_boolean_ranges_in_vietnamese(
+    client: Client, table: DatastoreTable
+) -> None:
+    client.get(url(table, "xem-truoc/tom-tat/"))  # computes and caches the summary
+    html = client.get(url(table, "")).content.decode()
+    assert "<td>Không</td><td>Có</td>" in html
