@@ -53,7 +53,8 @@ def test_due_soon_and_overdue_queues_use_working_days(world: World) -> None:
     one_stop = world.one_stop
     assert d.code not in codes(one_stop, "due_soon", "2027-02-03")  # 2 working days: Thu 11, Fri 12
     assert d.code in codes(one_stop, "due_soon", "2027-02-11")
-    assert d.code in codes(one_stop, "due_soon", "2027-02-06")  # Saturday in Tết: Thu 11 → Mon 15
+    assert d.code in codes(one_stop, "due_soon", "2027-02-04")  # first day of Tết: Thu 11 → Mon 15
+    assert d.code in codes(one_stop, "due_soon", "2027-02-06")  # a Saturday in Tết
     assert d.code in codes(one_stop, "due_soon", "2027-02-15")
     assert d.code not in codes(one_stop, "overdue", "2027-02-15")
     assert d.code in codes(one_stop, "overdue", "2027-02-16")
