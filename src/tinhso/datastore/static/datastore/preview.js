@@ -6,8 +6,10 @@
   if (!button || !field || !navigator.clipboard) { return; }
   button.hidden = false;
   button.addEventListener("click", function () {
+    var status = document.getElementById("ds-copy-status");
     navigator.clipboard.writeText(field.value).then(function () {
-      button.textContent = button.getAttribute("data-done");
+      // announced by screen readers (role=status); the button keeps its name
+      if (status) { status.textContent = button.getAttribute("data-done"); }
     });
   });
 })();
