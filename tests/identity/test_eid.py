@@ -422,3 +422,28 @@ def test_real_adapter_reports_an_unreachable_provider(client: Client) -> None:
     ):
         response = client.post("/tai-khoan/vneid/", follow=True)
         assert "Chưa kết nối được với hệ thống định danh điện tử VNeID" in response.content.decode()
+
+
+@override_settings(EID_PROVIDER="simulator")
+def test_stale_code_and_stale_flow_are_refused(client: Client, hoa: Any) -> None:
+    import time_machine
+
+    location, params = _to_provider(client)
+    back = _consent(client, location, hoa.citizen_id)
+    code = _query(back)["code"]
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": params["redirect_uri"],
+        "client_id": sim.CLIENT_ID,
+        "client_secret": sim.client_secret(),
+        "code_verifier": client.session["eid_flow"]["verifier"],
+    }
+    later = dt.datetime.now(tz=dt.UTC) + dt.timedelta(minutes=11)
+    with time_machine.travel(later):
+        status, body = sim.token_response(form=form, authorization="", issuer="x")
+        assert (status, body["error_description"]) == (400, "code expired")
+        response = client.get(back)
+        assert response.status_code == 400
+        assert "đã hết hạn" in response.content.decode()
+    assert not User.objects.filter(citizen_id=hoa.citizen_id).exists()

@@ -141,6 +141,8 @@ def _hash_code(code: str) -> str:
 def grant_create(*, resident: SyntheticResident, params: dict[str, str]) -> str:
     """Record the consent and return the one-time authorization code."""
     code = secrets.token_urlsafe(32)
+    # Codes live two minutes: drop the day-old ones so the table stays small.
+    SimulatedEidGrant.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
     SimulatedEidGrant.objects.create(
         code_hash=_hash_code(code),
         citizen_id=resident.citizen_id,
