@@ -187,7 +187,9 @@ def test_receipt_lists_paper_documents_of_a_post_intake(client: Client, world: W
     today = timezone.localdate()
     r = client.post(
         URL,
-        _form(world, channel=Channel.POST, postal_item="RR123", postal_received_on=today.isoformat()),
+        _form(
+            world, channel=Channel.POST, postal_item="RR123", postal_received_on=today.isoformat()
+        ),
     )
     assert r.status_code == 302
     d = Dossier.objects.get()
@@ -329,6 +331,22 @@ def test_double_submit_with_the_same_key_gives_one_dossier(client: Client, world
     assert d.events.filter(action="receive").count() == 1
     client.post(URL, _form(world, key="other"))
     assert Dossier.objects.count() == 2
+    # a replay says so
+    page = client.get(second["Location"]).content.decode()
+    assert "đã được tiếp nhận từ lần gửi trước" in page
+
+
+def test_reused_form_for_another_applicant_gets_a_fresh_key(client: Client, world: World) -> None:
+    client.force_login(world.one_stop)
+    assert client.post(URL, _form(world, key="k")).status_code == 302
+    r = client.post(
+        URL,
+        _form(world, key="k", citizen_id=UNKNOWN_CITIZEN_ID, full_name="Hà Văn Sơn", address="X"),
+    )
+    html = r.content.decode()
+    assert r.status_code == 422 and "Biểu mẫu này đã được dùng" in html
+    assert 'name="idempotency_key" value="k-k"' not in html
+    assert Dossier.objects.count() == 1
 
 
 def test_fee_due_before_receipt_must_be_paid_at_the_counter(client: Client, world: World) -> None:

@@ -621,6 +621,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     registry = intake_applicant_unsign(token, citizen_id=form["citizen_id"])
     errors: list[str] = []
     lookup_message = ""
+    fresh_key = False
     if request.method == "POST" and post.get("do") == "lookup":
         registry, token = None, ""
         if not form["citizen_id"]:
@@ -681,14 +682,31 @@ def intake(request: HttpRequest) -> HttpResponse:
                 note=form["note"],
                 idempotency_key=post.get("idempotency_key") or None,
             )
+        except DossierConflict:
+            # The form's idempotency key already received another applicant's dossier
+            # (the page was reused after a successful submission): start a fresh form.
+            errors.append(
+                _(
+                    "Biểu mẫu này đã được dùng để tiếp nhận một hồ sơ khác. Hãy kiểm tra lại "
+                    "thông tin và bấm “Tiếp nhận hồ sơ” lần nữa."
+                )
+            )
+            fresh_key = True
         except DomainError as exc:
             errors.append(exc.message)
         else:
             messages.success(
                 request,
-                _(
-                    "Đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả ngày %(date)s. "
-                    "In Giấy tiếp nhận hồ sơ và hẹn trả kết quả ở mục “Phiếu đã cấp”."
+                (
+                    _(
+                        "Đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả ngày %(date)s. "
+                        "In Giấy tiếp nhận hồ sơ và hẹn trả kết quả ở mục “Phiếu đã cấp”."
+                    )
+                    if _created
+                    else _(
+                        "Hồ sơ %(code)s đã được tiếp nhận từ lần gửi trước (hẹn trả ngày "
+                        "%(date)s); không tạo hồ sơ mới."
+                    )
                 )
                 % {
                     "code": dossier.code,
@@ -712,7 +730,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "channels": [(c.value, c.label) for c in INTAKE_CHANNELS],
         "today": timezone.localdate(),
-        "idempotency_key": post.get("idempotency_key") or uuid.uuid4().hex,
+        "idempotency_key": (not fresh_key and post.get("idempotency_key")) or uuid.uuid4().hex,
     }
     if is_htmx and post.get("do") == "lookup":
         return render(request, "dossiers/_intake_applicant.html", context)
