@@ -177,3 +177,31 @@ def test_inserting_a_duplicate_primary_key_is_a_validation_error(
     assert "trùng khoá chính (ma)" in body["error"]["records"][0]
     status, body = call(client, "datastore_search", resource_id=rid)
     assert [(r["ma"], r["so"]) for r in body["result"]["records"]] == [("X1", 1)]
+
+
+def test_sql_columns_keep_their_field_types_on_both_engines(client: Client) -> None:
+    t = loaded(
+        "Xã,Ngày,Đạt,Tỷ lệ\nXã Nghi Liên,05/03/2024,có,1.5\nXã Kỳ Sơn,06/03/2024,không,2\n".encode()
+    )
+    assert [f["type"] for f in t.fields] == ["text", "date", "bool", "numeric"]
+    sql = (
+        f'SELECT d.xa, ngay, dat AS dat_chuan, ty_le, count(*) AS dat FROM "{t.resource_id}" d '
+        "GROUP BY d.xa, ngay, dat, ty_le ORDER BY ngay"
+    )
+    status, body = call(client, "datastore_search_sql", sql=sql)
+    assert status == 200, body
+    result = body["result"]
+    assert [(f["id"], f["type"]) for f in result["fields"]] == [
+        ("xa", "text"),
+        ("ngay", "date"),
+        ("dat_chuan", "bool"),
+        ("ty_le", "numeric"),
+        ("dat", "int"),  # an expression named like a column is not that column
+    ]
+    assert result["records"][0] == {
+        "xa": "Xã Nghi Liên",
+        "ngay": "2024-03-05",
+        "dat_chuan": True,
+        "ty_le": 1.5,
+        "dat": 1,
+    }

@@ -331,6 +331,31 @@ def _name_like_postgres(tree: exp.Expression) -> None:
 
 def check_and_rewrite(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable]]:
     """Validate ``sql`` and return it rewritten for the running database, with the tables used."""
+    physical, tables, _computed = _check(sql, user=user)
+    return physical, tables
+
+
+def _computed_names(tree: exp.Expression) -> dict[str, str | None]:
+    """Output column names of ``tree`` that are not plain columns of a table: a renamed
+    column (``col AS other``) maps to the column's name, an expression to None."""
+    node = tree
+    while isinstance(node, exp.Union | exp.Intersect | exp.Except):
+        node = node.this
+    if not isinstance(node, exp.Select):
+        return {}
+    out: dict[str, str | None] = {}
+    for e in node.expressions:
+        if isinstance(e, exp.Column | exp.Star):
+            continue
+        if isinstance(e, exp.Alias) and isinstance(e.this, exp.Column):
+            if e.alias != e.this.name:
+                out[e.alias] = e.this.name
+            continue
+        out[e.alias_or_name] = None
+    return out
+
+
+def _check(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable], dict[str, str | None]]:
     if not isinstance(sql, str) or not sql.strip():
         raise SqlRefused(_("Thiếu câu truy vấn SQL (tham số sql)."))
     if len(sql) > 20_000:
@@ -397,7 +422,7 @@ def check_and_rewrite(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable]
     dialect = "postgres" if connection.vendor == "postgresql" else "sqlite"
     if dialect == "sqlite":
         _name_like_postgres(tree)
-    return tree.sql(dialect=dialect), list(tables.values())
+    return tree.sql(dialect=dialect), list(tables.values()), _computed_names(tree)
 
 
 def _lookup(name: str, *, user: Any) -> DatastoreTable:
@@ -444,7 +469,7 @@ def _json_value(value: Any) -> Any:
 
 
 def run_sql(sql: str, *, user: Any) -> dict[str, Any]:
-    physical, tables = check_and_rewrite(sql, user=user)
+    physical, tables, computed = _check(sql, user=user)
     limit = conf.get("SEARCH_ROWS_MAX")
     timeout_ms = conf.get("SQL_TIMEOUT_MS")
     try:
@@ -471,9 +496,14 @@ def run_sql(sql: str, *, user: Any) -> dict[str, Any]:
     rows = rows[:limit]
     names = [d[0] for d in description]
     types = []
+    # SQLite has no column types in its answers: a column read from a table gets the
+    # field's type (and its values CKAN's form: true/false, not 1/0), others are guessed.
+    source = _source_types(tables)
     for i, d in enumerate(description):
         if connection.vendor == "postgresql":
             types.append(PG_TYPES.get(d[1], "text"))
+        elif source.get(computed.get(d[0], d[0]) or ""):
+            types.append(source[computed.get(d[0], d[0]) or ""])
         else:
             sample = next((r[i] for r in rows if r[i] is not None), None)
             types.append(
@@ -483,6 +513,10 @@ def run_sql(sql: str, *, user: Any) -> dict[str, Any]:
                 if isinstance(sample, float)
                 else "text"
             )
+    if connection.vendor != "postgresql":
+        from tinhso.datastore.values import to_json
+
+        rows = [tuple(to_json(v, t) for v, t in zip(row, types, strict=True)) for row in rows]
     records = [{n: _json_value(v) for n, v in zip(names, row, strict=True)} for row in rows]
     result: dict[str, Any] = {
         "sql": sql,
@@ -492,6 +526,18 @@ def run_sql(sql: str, *, user: Any) -> dict[str, Any]:
     if truncated:
         result["records_truncated"] = True
     return result
+
+
+def _source_types(tables: list[DatastoreTable]) -> dict[str, str]:
+    """Field id -> type over the tables of a query (ids typed differently are left out)."""
+    out: dict[str, str] = {"_id": "int"}
+    clash: set[str] = set()
+    for t in tables:
+        for f in t.fields:
+            if out.get(f["id"], f["type"]) != f["type"]:
+                clash.add(f["id"])
+            out[f["id"]] = f["type"]
+    return {k: v for k, v in out.items() if k not in clash}
 
 
 class _Timeout(Exception):
