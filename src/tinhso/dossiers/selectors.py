@@ -132,18 +132,33 @@ def queue_counts(*, user: Any) -> dict[str, int]:
     }
 
 
-def intake_procedures(*, agency: Agency, q: str = "", limit: int = 20) -> list[Any]:
-    """Procedures ``agency`` receives at its counter, matching ``q`` (code or name, without
-    diacritics): those it is listed for, and for a commune the commune-level procedures
-    not tied to particular agencies."""
+def _intake_procedure_ids(agency: Agency) -> QuerySet[Any]:
     from tinhso.procedures.models import Procedure
-    from tinhso.procedures.selectors import procedure_queryset
 
     implemented = Q(agencies=agency)
     if agency.level == Agency.Level.COMMUNE:
         implemented |= Q(agencies__isnull=True, level=Procedure.Level.COMMUNE)
-    ids = Procedure.objects.filter(implemented, is_active=True).values("pk")
-    return list(procedure_queryset(q=q).filter(pk__in=ids)[:limit])
+    return Procedure.objects.filter(implemented, is_active=True).values("pk")
+
+
+def intake_procedures(*, agency: Agency, q: str = "", limit: int = 20) -> list[Any]:
+    """Procedures ``agency`` receives at its counter, matching ``q`` (code or name, without
+    diacritics): those it is listed for, and for a commune the commune-level procedures
+    not tied to particular agencies."""
+    from tinhso.procedures.selectors import procedure_queryset
+
+    return list(procedure_queryset(q=q).filter(pk__in=_intake_procedure_ids(agency))[:limit])
+
+
+def intake_procedure(*, agency: Agency, code: str) -> Any:
+    """The active procedure ``code`` if ``agency`` receives it at its counter, else None."""
+    from tinhso.procedures.models import Procedure
+
+    return (
+        Procedure.objects.filter(code=code.strip(), pk__in=_intake_procedure_ids(agency))
+        .select_related("field")
+        .first()
+    )
 
 
 def citizen_dossiers(*, user: Any) -> QuerySet[Dossier]:

@@ -543,11 +543,7 @@ def _intake_choice(request: HttpRequest, agencies: list[Agency]) -> tuple[Agency
     procedure = None
     procedure_code = data.get("procedure", "").strip()[:50]
     if agency is not None and procedure_code:
-        procedure = next(
-            iter(selectors.intake_procedures(agency=agency, q=procedure_code, limit=50)), None
-        )
-        if procedure is not None and procedure.code != procedure_code:
-            procedure = None
+        procedure = selectors.intake_procedure(agency=agency, code=procedure_code)
     return agency, procedure
 
 
