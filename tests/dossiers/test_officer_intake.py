@@ -397,3 +397,20 @@ def test_officer_with_several_agencies_chooses_one(client: Client, world: World)
     leader_only = officer(world.tree.commune_b, Role.LEADER, username="lanhdao.b")
     client.force_login(leader_only)
     assert client.get(URL).status_code == 404
+
+
+def test_registry_unavailable_allows_manual_entry(client: Client, world: World) -> None:
+    from tinhso.dossiers.prefill import RegistryUnavailable
+
+    def down(citizen_id: str) -> None:
+        raise RegistryUnavailable("Cơ sở dữ liệu dân cư không phản hồi.")
+
+    prefill.lookup_override = down
+    client.force_login(world.one_stop)
+    html = _lookup(client, world)
+    assert "Cơ sở dữ liệu dân cư không phản hồi." in html
+    assert "nhập thông tin người nộp thủ công" in html and 'name="full_name"' in html
+    r = client.post(URL, _form(world, full_name="Nguyễn Thị Hoà", address="Thôn Đông"))
+    assert r.status_code == 302
+    d = Dossier.objects.get()
+    assert not d.prefilled and d.applicant_citizen_id == VALID_CITIZEN_ID

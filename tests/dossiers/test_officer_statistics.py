@@ -256,3 +256,13 @@ def test_chart_labels_are_escaped() -> None:
     assert charts.grouped_columns([], [], title="x", desc="y") == ""
     bars = charts.percent_bars([("A", 50.0), ("B", None)], title="t", desc="d")
     assert "50,0 %" in bars and "—" in bars
+
+
+def test_unknown_filters_and_dates_fall_back(client: Client, world: World) -> None:
+    r = client.get(
+        reverse("dossiers:statistics") + "?tu=khong&den=2027-13-45&co-quan=XYZ&linh-vuc=<b>&theo=x"
+    )
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "Đang lọc" not in html  # unknown agency and field: no filter applied
+    assert 'name="tu" value="' in html  # the period fell back to a valid one
