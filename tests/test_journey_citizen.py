@@ -235,6 +235,10 @@ def test_citizen_journey_from_search_to_result(commune: dict[str, Any]) -> None:
         assert code in text(one_stop.get("/ho-so/xu-ly/", {"hang": "to_return"}))
         returned = act(one_stop, code, "return_result", note="")
         assert "Đã trả kết quả" in text(returned)
+        history = text(returned).split("Lịch sử xử lý", 1)[1]
+        for label in ("Yêu cầu bổ sung", "Nộp bổ sung", "Tiếp nhận", "Trả kết quả"):
+            assert label in history
+        assert "request_additions" not in history and "additions_requested" not in history
         control_pdf = pdf_text(one_stop.get(f"/ho-so/{code}/phieu/control.pdf").getvalue())
         assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control_pdf
 
