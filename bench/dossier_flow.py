@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import http.client
+import json
 import os
 import shutil
 import signal
@@ -177,6 +179,38 @@ class Stats:
             self.times[step].append(seconds)
 
 
+class Http:
+    """A minimal HTTP/1.1 client (``http.client``): the load generator must cost the
+    2 shared CPUs as little as possible, so request bodies are encoded once and no
+    higher-level client runs per request. Reconnects whenever the server closes."""
+
+    def __init__(self, base: str) -> None:
+        url = urlparse(base)
+        self.host, self.port = url.hostname or "127.0.0.1", url.port or 80
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+            if response.getheader("Connection", "").lower() == "close":
+                self.close()
+            return response.status, data
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
 def client_loop(
     i: int,
     data: dict[str, Any],
@@ -186,62 +220,66 @@ def client_loop(
     retry_every: int,
     stop_at: float,
 ) -> None:
-    import httpx
-
-    citizen = {"Authorization": f"Bearer {data['citizens'][i]}"}
-    officer = {"Authorization": f"Bearer {data['officer']}"}
-    body = {
-        "procedure_code": data["procedure"],
-        "files": [
-            {"name": "to-khai.pdf", "content_base64": PDF, "required_document_id": data["document"]}
-        ],
+    citizen = {
+        "Authorization": f"Bearer {data['citizens'][i]}",
+        "Content-Type": "application/json",
     }
-    with httpx.Client(base_url=base, timeout=30) as http:
+    officer = {"Authorization": f"Bearer {data['officer']}", "Content-Type": "application/json"}
+    body = json.dumps(
+        {
+            "procedure_code": data["procedure"],
+            "files": [
+                {
+                    "name": "to-khai.pdf",
+                    "content_base64": PDF,
+                    "required_document_id": data["document"],
+                }
+            ],
+        }
+    ).encode()
+    receive_body = b'{"version": 1}'
+    http_client = Http(base)
 
-        def call(method: str, url: str, **kw: Any) -> httpx.Response | None:
-            while time.monotonic() < stop_at:
-                try:
-                    r = http.request(method, url, **kw)
-                except httpx.HTTPError:
-                    time.sleep(0.2)  # server down (killed): retry with the same key
-                    continue
-                if r.status_code >= 500 or r.status_code == 503:
-                    time.sleep(0.2)
-                    continue
-                return r
-            return None
-
-        for n in jobs:
-            key = f"bench-{i}-{n}-{uuid.uuid4().hex[:8]}"
-            headers = {**citizen, "Idempotency-Key": key}
-            t0 = time.perf_counter()
-            r = call("POST", "/api/v1/dossiers", json=body, headers=headers)
-            stats.add("submit", time.perf_counter() - t0)
-            if r is None or r.status_code not in (200, 201):
-                stats.errors += 1
+    def call(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> Any:
+        while time.monotonic() < stop_at:
+            try:
+                status, content = http_client.request(method, url, body, headers)
+            except (OSError, http.client.HTTPException):
+                time.sleep(0.2)  # server down (killed): retry with the same key
                 continue
-            code = r.json()["code"]
-            with stats.lock:
-                stats.acknowledged[key] = code
-            if retry_every and n % retry_every == 0:
-                again = call("POST", "/api/v1/dossiers", json=body, headers=headers)
-                if again is None or again.json().get("code") != code:
-                    stats.mismatch += 1
+            if status >= 500:
+                time.sleep(0.2)
+                continue
+            return status, (json.loads(content) if content else {})
+        return None
+
+    for n in jobs:
+        key = f"bench-{i}-{n}-{uuid.uuid4().hex[:8]}"
+        headers = {**citizen, "Idempotency-Key": key}
+        t0 = time.perf_counter()
+        r = call("POST", "/api/v1/dossiers", body, headers)
+        stats.add("submit", time.perf_counter() - t0)
+        if r is None or r[0] not in (200, 201):
+            stats.errors += 1
+            continue
+        code = r[1]["code"]
+        with stats.lock:
+            stats.acknowledged[key] = code
+        if retry_every and n % retry_every == 0:
+            again = call("POST", "/api/v1/dossiers", body, headers)
+            if again is None or again[1].get("code") != code:
+                stats.mismatch += 1
+        t0 = time.perf_counter()
+        r = call("POST", f"/api/v1/dossiers/{code}/actions/receive", receive_body, officer)
+        stats.add("receive", time.perf_counter() - t0)
+        # 409 after a retry means the first attempt was applied (state = received).
+        if r is None or (r[0] != 200 and r[1].get("state") != "received"):
+            stats.errors += 1
+        if n % 10 == 0:
             t0 = time.perf_counter()
-            r = call(
-                "POST",
-                f"/api/v1/dossiers/{code}/actions/receive",
-                json={"version": 1},
-                headers=officer,
-            )
-            stats.add("receive", time.perf_counter() - t0)
-            # 409 after a retry means the first attempt was applied (state = received).
-            if r is None or (r.status_code != 200 and r.json().get("state") != "received"):
-                stats.errors += 1
-            if n % 10 == 0:
-                t0 = time.perf_counter()
-                call("GET", "/api/v1/health")
-                stats.add("health", time.perf_counter() - t0)
+            call("GET", "/api/v1/health", None, {})
+            stats.add("health", time.perf_counter() - t0)
+    http_client.close()
 
 
 def pct(values: list[float], q: int) -> float:

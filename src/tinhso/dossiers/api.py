@@ -18,6 +18,7 @@ from pydantic import Field
 from tinhso.core.auth import api_auth
 from tinhso.core.models import Agency, User
 from tinhso.core.schemas import ErrorOut
+from tinhso.core.selectors import agency_in_scope
 from tinhso.core.services import DomainError
 from tinhso.core.workcalendar import WorkingCalendar
 from tinhso.dossiers import deadlines, selectors
@@ -36,7 +37,7 @@ from tinhso.dossiers.services import (
 )
 from tinhso.dossiers.validators import citizen_id_error
 from tinhso.dossiers.workflow import ACTIONS, action_label
-from tinhso.procedures.models import Procedure, RequiredDocument
+from tinhso.procedures.models import Procedure
 
 router = Router(tags=["dossiers"])
 
@@ -205,7 +206,7 @@ class StatsOut(Schema):
 
 def dossier_out(d: Dossier, user: Any) -> dict[str, Any]:
     step = d.current_step
-    is_officer = selectors.dossiers_visible_to(user).filter(pk=d.pk).exists()
+    is_officer = agency_in_scope(user, d.agency) or agency_in_scope(user, d.current_agency)
     out: dict[str, Any] = {
         "code": d.code,
         "version": d.version,
@@ -304,7 +305,11 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Status[dict[str,
     user: User = request.user  # type: ignore[assignment]
     key = request.headers.get("Idempotency-Key")
     try:
-        procedure = Procedure.objects.filter(code=payload.procedure_code).first()
+        procedure = (
+            Procedure.objects.prefetch_related("documents", "agencies")
+            .filter(code=payload.procedure_code)
+            .first()
+        )
         if procedure is None:
             return Status(
                 422,
@@ -337,9 +342,9 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Status[dict[str,
         for f in payload.files:
             required = None
             if f.required_document_id is not None:
-                required = RequiredDocument.objects.filter(
-                    pk=f.required_document_id, procedure=procedure
-                ).first()
+                required = next(
+                    (d for d in procedure.documents.all() if d.pk == f.required_document_id), None
+                )
                 if required is None:
                     raise DossierError(_("Giấy tờ không thuộc thủ tục này."), field="files")
             uploads.append(Upload(file=_decode(f), required_document=required))
@@ -454,7 +459,6 @@ def dossier_action(
         )
     except DomainError as exc:
         return _error(exc)
-    dossier = selectors.dossier_get_for_user(code=code, user=user) or dossier
     return Status(200, dossier_out(dossier, user))
 
 

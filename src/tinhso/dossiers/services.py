@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from tinhso.catalog.uploads import UploadRejected, inspect_upload
 from tinhso.core.audit import audit_record, audit_suppressed
 from tinhso.core.models import Agency, Role, User
-from tinhso.core.selectors import agencies_for_user, user_roles
+from tinhso.core.selectors import agency_in_scope, user_roles
 from tinhso.core.services import DomainError
 from tinhso.core.workcalendar import WorkingCalendar
 from tinhso.dossiers import deadlines
@@ -115,11 +115,7 @@ def dossier_visible_to(user: Any, dossier: Dossier) -> bool:
         return False
     if dossier.applicant_id == user.pk:
         return True
-    return (
-        agencies_for_user(user)
-        .filter(pk__in={dossier.agency_id, dossier.current_agency_id})
-        .exists()
-    )
+    return agency_in_scope(user, dossier.agency) or agency_in_scope(user, dossier.current_agency)
 
 
 def actor_kinds(user: User | None, dossier: Dossier) -> set[str]:
@@ -239,10 +235,9 @@ def dossier_submit(
         raise DossierError(_("Idempotency-Key dài quá 100 ký tự."), field="idempotency_key")
     agency = _resolve_agency(procedure, agency)
     fingerprint = _fingerprint(procedure.code, agency.code, channel, applicant.citizen_id)
-    if key is not None:
-        existing = _replay(submitted_by, key, fingerprint)
-        if existing is not None:
-            return existing, False
+    # A retried key is answered by the unique (submitted_by, idempotency_key) constraint
+    # below (no lookup on the first, usual, attempt); the replay is found after the
+    # rollback. Checks that a retry would fail the same way run first anyway.
 
     if not procedure.is_active:
         raise DossierError(_("Thủ tục này không còn áp dụng."), field="procedure")
@@ -799,7 +794,10 @@ def dossier_act(
 
 def _enter_step(d: Dossier) -> None:
     step = d.steps[d.step_index]
-    d.current_agency = Agency.objects.get(pk=step["agency_id"])
+    if step["agency_id"] == d.agency_id:
+        d.current_agency = d.agency
+    elif step["agency_id"] != d.current_agency_id:
+        d.current_agency = Agency.objects.get(pk=step["agency_id"])
     d.current_role = step["role"]
 
 
