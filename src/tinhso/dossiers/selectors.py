@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -131,18 +132,33 @@ def queue_counts(*, user: Any) -> dict[str, int]:
     }
 
 
-def intake_procedures(*, agency: Agency, q: str = "", limit: int = 20) -> list[Any]:
-    """Procedures ``agency`` receives at its counter, matching ``q`` (code or name, without
-    diacritics): those it is listed for, and for a commune the commune-level procedures
-    not tied to particular agencies."""
+def _intake_procedure_ids(agency: Agency) -> QuerySet[Any]:
     from tinhso.procedures.models import Procedure
-    from tinhso.procedures.selectors import procedure_queryset
 
     implemented = Q(agencies=agency)
     if agency.level == Agency.Level.COMMUNE:
         implemented |= Q(agencies__isnull=True, level=Procedure.Level.COMMUNE)
-    ids = Procedure.objects.filter(implemented, is_active=True).values("pk")
-    return list(procedure_queryset(q=q).filter(pk__in=ids)[:limit])
+    return Procedure.objects.filter(implemented, is_active=True).values("pk")
+
+
+def intake_procedures(*, agency: Agency, q: str = "", limit: int = 20) -> list[Any]:
+    """Procedures ``agency`` receives at its counter, matching ``q`` (code or name, without
+    diacritics): those it is listed for, and for a commune the commune-level procedures
+    not tied to particular agencies."""
+    from tinhso.procedures.selectors import procedure_queryset
+
+    return list(procedure_queryset(q=q).filter(pk__in=_intake_procedure_ids(agency))[:limit])
+
+
+def intake_procedure(*, agency: Agency, code: str) -> Any:
+    """The active procedure ``code`` if ``agency`` receives it at its counter, else None."""
+    from tinhso.procedures.models import Procedure
+
+    return (
+        Procedure.objects.filter(code=code.strip(), pk__in=_intake_procedure_ids(agency))
+        .select_related("field")
+        .first()
+    )
 
 
 def citizen_dossiers(*, user: Any) -> QuerySet[Dossier]:
@@ -274,6 +290,8 @@ def statistics_table(
     group_by: str = "agency",
     agencies: Iterable[Agency] | QuerySet[Agency] | None = None,
     today: dt.date | None = None,
+    agency: Agency | None = None,
+    field_code: str = "",
 ) -> list[dict[str, Any]]:
     """Rows per agency, field or level for the period [start, end].
 
@@ -283,13 +301,14 @@ def statistics_table(
       (as of now for the current period); overdue — of those, past their due date;
     * paid / paid_online — fees paid in the period; satisfaction — mean rating (1–5) of
       dossiers finished in the period.
+
+    ``agency`` narrows to dossiers received by that agency or its subtree, ``field_code``
+    to procedures of that field.
     """
     today = today or timezone.localdate()
     key = GROUPINGS.get(group_by, "agency")
     lo, hi = _as_range(start, end)
-    qs = Dossier.objects.all()
-    if agencies is not None:
-        qs = qs.filter(agency__in=agencies)
+    qs = _filtered(agencies=agencies, agency=agency, field_code=field_code)
     rows: dict[Any, dict[str, Any]] = defaultdict(
         lambda: {
             "received": 0,
@@ -365,6 +384,90 @@ def statistics_table(
         )
     out.sort(key=lambda r: (-r["received"], r["name"]))
     return out
+
+
+def _filtered(
+    *,
+    agencies: Iterable[Agency] | QuerySet[Agency] | None = None,
+    agency: Agency | None = None,
+    field_code: str = "",
+) -> QuerySet[Dossier]:
+    qs = Dossier.objects.all()
+    if agencies is not None:
+        qs = qs.filter(agency__in=agencies)
+    qs = _scope(qs, agency)
+    if field_code:
+        qs = qs.filter(procedure__field__code=field_code)
+    return qs
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    months = []
+    day = start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def monthly_statistics(
+    *,
+    start: dt.date,
+    end: dt.date,
+    agency: Agency | None = None,
+    field_code: str = "",
+    agencies: Iterable[Agency] | QuerySet[Agency] | None = None,
+) -> list[dict[str, Any]]:
+    """Per calendar month of [start, end] (local time): ``received`` (of which
+    ``received_online``) and ``finished`` (results ready; of which ``early``, ``on_time``,
+    ``late``), with the same rules as :func:`statistics_table`, so the months add up to
+    its totals."""
+    lo, hi = _as_range(start, end)
+    qs = _filtered(agencies=agencies, agency=agency, field_code=field_code)
+    rows: dict[dt.date, dict[str, Any]] = {
+        m: {
+            "month": m,
+            "received": 0,
+            "received_online": 0,
+            "finished": 0,
+            "early": 0,
+            "on_time": 0,
+            "late": 0,
+        }
+        for m in _months(start, end)
+    }
+    tz = timezone.get_current_timezone()
+    for r in (
+        qs.filter(received_at__gte=lo, received_at__lt=hi)
+        .annotate(m=TruncMonth("received_at", tzinfo=tz))
+        .values("m")
+        .annotate(n=Count("id"), online=Count("id", filter=Q(channel=Channel.ONLINE)))
+    ):
+        row = rows[_month_key(r["m"])]
+        row["received"] += r["n"]
+        row["received_online"] += r["online"]
+    for r in (
+        qs.filter(finished_at__gte=lo, finished_at__lt=hi)
+        .annotate(m=TruncMonth("finished_at", tzinfo=tz))
+        .values("m", "timeliness")
+        .annotate(n=Count("id"))
+    ):
+        row = rows[_month_key(r["m"])]
+        if r["timeliness"] in (Timeliness.EARLY, Timeliness.ON_TIME, Timeliness.LATE):
+            row[r["timeliness"]] += r["n"]
+            row["finished"] += r["n"]
+    out = list(rows.values())
+    for row in out:
+        row["online_share"] = _pct(row["received_online"], row["received"])
+        row["on_time_rate"] = _pct(row["early"] + row["on_time"], row["finished"])
+    return out
+
+
+def _month_key(value: dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
 
 
 def _labels(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
