@@ -472,6 +472,36 @@ def test_non_member_gets_403_on_public_dataset_edit(
     assert dataset.title == "Không đổi" and dataset.state == Dataset.State.ACTIVE
 
 
+def test_every_publisher_view_answers_403_with_the_reason_to_a_reader(
+    client: Client, org: Organization, outsider: User
+) -> None:
+    dataset = DatasetFactory(organization=org, title="Không đổi")
+    resource = ResourceFactory(dataset=dataset, name="Bảng 1")
+    client.force_login(outsider)
+    by_name = {"name": dataset.name}
+    by_resource = {"name": dataset.name, "resource_id": resource.pk}
+    calls = [
+        ("get", reverse("catalog:dataset_edit", kwargs=by_name)),
+        ("get", reverse("catalog:dataset_delete", kwargs=by_name)),
+        ("post", reverse("catalog:dataset_publish", kwargs=by_name)),
+        ("post", reverse("catalog:dataset_restore", kwargs=by_name)),
+        ("get", reverse("catalog:resource_new", kwargs=by_name)),
+        ("post", reverse("catalog:resource_new", kwargs=by_name)),
+        ("get", reverse("catalog:resource_edit", kwargs=by_resource)),
+        ("post", reverse("catalog:resource_edit", kwargs=by_resource)),
+        ("post", reverse("catalog:resource_delete", kwargs=by_resource)),
+        ("post", reverse("catalog:resource_move", kwargs=by_resource)),
+    ]
+    for method, url in calls:
+        response = getattr(client, method)(url, {"name": "x", "url": "https://a.vn/x.csv"})
+        assert response.status_code == 403, url
+        assert "Bạn không có quyền sửa bộ dữ liệu này." in response.content.decode(), url
+    resource.refresh_from_db()
+    dataset.refresh_from_db()
+    assert resource.name == "Bảng 1" and dataset.title == "Không đổi"
+    assert dataset.state == Dataset.State.ACTIVE
+
+
 def test_non_member_gets_404_on_private_dataset_edit(
     client: Client, org: Organization, outsider: User
 ) -> None:

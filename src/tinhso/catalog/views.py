@@ -7,10 +7,12 @@ Thin: parse the request, authorise, call a selector (``dataset_search``…) or a
 from __future__ import annotations
 
 import difflib
+import functools
 import mimetypes
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -19,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.forms import Form
 from django.http import (
     FileResponse,
     Http404,
@@ -70,6 +73,8 @@ AnyUser = User | AnonymousUser
 PAGE_SIZE = 20
 MAX_PAGE = 500  # deep pages beyond this are served by the API, not the HTML page
 SESSION_CREATED_KEY = "catalog_created_tokens"
+
+T = TypeVar("T")
 
 # Query parameter (Vietnamese, in the URL) → CKAN facet field.
 FACET_PARAMS: dict[str, str] = {
@@ -723,6 +728,43 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _denied_as_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A publisher view: a refusal by the catalogue's permission checks (raised by
+    ``_dataset_for_edit`` or a service) is answered with the 403 page and its message."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except services.CatalogPermissionDenied as exc:
+            return _forbidden(request, exc.message)
+
+    return wrapped
+
+
+def _form_page(
+    request: HttpRequest, template: str, *, status: int = 200, **context: Any
+) -> HttpResponse:
+    """A publisher form page (status 400 when it is shown again with errors)."""
+    return render(request, template, context, status=status)
+
+
+def _call_service(form: Form, call: Callable[..., T], /, **kwargs: Any) -> T | None:
+    """``call(**kwargs)``; None when the service refused the data, its messages then
+    attached to the form's fields."""
+    try:
+        return call(**kwargs)
+    except services.CatalogValidationError as exc:
+        apply_service_errors(form, exc.errors)
+        return None
+
+
+def _errors_as_messages(request: HttpRequest, exc: services.CatalogValidationError) -> None:
+    for field_messages in exc.errors.values():
+        for message in field_messages:
+            messages.error(request, message)
+
+
 def _new_form_token() -> str:
     return uuid.uuid4().hex
 
@@ -739,24 +781,13 @@ def _remember_created(request: HttpRequest, token: str, name: str) -> None:
     request.session[SESSION_CREATED_KEY] = dict(list(tokens.items())[-20:])
 
 
-def _render_dataset_form(
-    request: HttpRequest,
-    form: DatasetForm,
-    extras: Any,
-    *,
-    dataset: Dataset | None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "catalog/dataset_form.html",
-        {"form": form, "extras": extras, "dataset": dataset},
-        status=status,
-    )
+DATASET_FORM = "catalog/dataset_form.html"
+RESOURCE_FORM = "catalog/resource_form.html"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_as_403
 def dataset_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organizations = _editable_organizations(user)
@@ -782,15 +813,15 @@ def dataset_new(request: HttpRequest) -> HttpResponse:
                 if request.POST.get("action") == "publish"
                 else Dataset.State.DRAFT
             )
-            try:
-                dataset = services.dataset_create(
-                    user=user, name=name, state=state, **form.service_fields(extras.as_dict())
-                )
-            except services.CatalogValidationError as exc:
-                apply_service_errors(form, exc.errors)
-            except services.CatalogPermissionDenied as exc:
-                return _forbidden(request, exc.message)
-            else:
+            dataset = _call_service(
+                form,
+                services.dataset_create,
+                user=user,
+                name=name,
+                state=state,
+                **form.service_fields(extras.as_dict()),
+            )
+            if dataset is not None:
                 if token:
                     _remember_created(request, token, dataset.name)
                 messages.success(
@@ -799,23 +830,23 @@ def dataset_new(request: HttpRequest) -> HttpResponse:
                     % {"title": dataset.title},
                 )
                 return redirect("catalog:resource_new", name=dataset.name)
-        return _render_dataset_form(request, form, extras, dataset=None, status=400)
+        return _form_page(request, DATASET_FORM, form=form, extras=extras, dataset=None, status=400)
     initial: dict[str, Any] = {"form_token": _new_form_token()}
     wanted = request.GET.get("to-chuc")
     first = organizations.filter(name=wanted).first() if wanted else None
     initial["organization"] = (first or organizations.first()).pk  # type: ignore[union-attr]
     form = DatasetForm(initial=initial, organizations=organizations)
-    return _render_dataset_form(request, form, ExtraFormSet(prefix="extras"), dataset=None)
+    return _form_page(
+        request, DATASET_FORM, form=form, extras=ExtraFormSet(prefix="extras"), dataset=None
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_as_403
 def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
     user = _user(request)
-    try:
-        dataset = _dataset_for_edit(request, name)
-    except services.CatalogPermissionDenied as exc:
-        return _forbidden(request, exc.message)
+    dataset = _dataset_for_edit(request, name)
     organizations = _editable_organizations(user) | Organization.objects.filter(
         pk=dataset.organization_id
     )
@@ -825,22 +856,22 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
         if form.is_valid() and extras.is_valid():
             fields = form.service_fields(extras.as_dict())
             fields["name"] = form.cleaned_data["name"] or dataset.name
-            try:
-                with transaction.atomic():
-                    dataset = services.dataset_patch(user=user, dataset=dataset, **fields)
-                    if (
-                        request.POST.get("action") == "publish"
-                        and dataset.state == Dataset.State.DRAFT
-                    ):
-                        dataset = services.dataset_publish(user=user, dataset=dataset)
-            except services.CatalogValidationError as exc:
-                apply_service_errors(form, exc.errors)
-            except services.CatalogPermissionDenied as exc:
-                return _forbidden(request, exc.message)
-            else:
+            publish = request.POST.get("action") == "publish"
+
+            @transaction.atomic
+            def save(dataset: Dataset) -> Dataset:
+                dataset = services.dataset_patch(user=user, dataset=dataset, **fields)
+                if publish and dataset.state == Dataset.State.DRAFT:
+                    dataset = services.dataset_publish(user=user, dataset=dataset)
+                return dataset
+
+            saved = _call_service(form, save, dataset=dataset)
+            if saved is not None:
                 messages.success(request, _("Đã lưu thay đổi."))
-                return redirect("catalog:dataset", name=dataset.name)
-        return _render_dataset_form(request, form, extras, dataset=dataset, status=400)
+                return redirect("catalog:dataset", name=saved.name)
+        return _form_page(
+            request, DATASET_FORM, form=form, extras=extras, dataset=dataset, status=400
+        )
     form = DatasetForm(
         initial=DatasetForm.initial_for(dataset), organizations=organizations.distinct()
     )
@@ -848,9 +879,10 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
         prefix="extras",
         initial=extras_initial(dataset.extras if isinstance(dataset.extras, dict) else {}),
     )
-    return _render_dataset_form(request, form, blank_extras, dataset=dataset)
+    return _form_page(request, DATASET_FORM, form=form, extras=blank_extras, dataset=dataset)
 
 
+@_denied_as_403
 def _state_action(request: HttpRequest, name: str, action: str) -> HttpResponse:
     user = _user(request)
     try:
@@ -869,12 +901,10 @@ def _state_action(request: HttpRequest, name: str, action: str) -> HttpResponse:
         elif action == "restore":
             services.dataset_restore(user=user, dataset=dataset)
             messages.success(request, _("Đã khôi phục bộ dữ liệu."))
-    except services.CatalogPermissionDenied as exc:
-        return _forbidden(request, exc.message)
+    except services.CatalogPermissionDenied:
+        raise  # the 403 page (not a message on the dataset page)
     except services.CatalogValidationError as exc:
-        for field_messages in exc.errors.values():
-            for message in field_messages:
-                messages.error(request, message)
+        _errors_as_messages(request, exc)
     except services.DomainError as exc:
         messages.error(request, exc.message)
     return redirect("catalog:dataset", name=name)
@@ -888,13 +918,11 @@ def dataset_publish(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_as_403
 def dataset_delete(request: HttpRequest, name: str) -> HttpResponse:
     if request.method == "POST":
         return _state_action(request, name, "delete")
-    try:
-        dataset = _dataset_for_edit(request, name)
-    except services.CatalogPermissionDenied as exc:
-        return _forbidden(request, exc.message)
+    dataset = _dataset_for_edit(request, name)
     return render(request, "catalog/confirm_delete.html", {"dataset": dataset, "resource": None})
 
 
@@ -904,49 +932,47 @@ def dataset_restore(request: HttpRequest, name: str) -> HttpResponse:
     return _state_action(request, name, "restore")
 
 
-def _render_resource_form(
-    request: HttpRequest,
-    form: ResourceForm,
-    dataset: Dataset,
-    resource: Resource | None,
-    status: int = 200,
+def _resource_form(
+    request: HttpRequest, dataset: Dataset, resource: Resource | None
 ) -> HttpResponse:
-    return render(
-        request,
-        "catalog/resource_form.html",
-        {"form": form, "dataset": dataset, "resource": resource},
-        status=status,
+    """Add a resource to ``dataset`` (``resource`` None) or edit ``resource``."""
+    if request.method != "POST":
+        form = ResourceForm(initial=ResourceForm.initial_for(resource)) if resource else None
+        return _form_page(
+            request,
+            RESOURCE_FORM,
+            form=form or ResourceForm(),
+            dataset=dataset,
+            resource=resource,
+        )
+    user = _user(request)
+    form = ResourceForm(request.POST, request.FILES)
+    if form.is_valid():
+        fields = form.service_fields()
+        if "upload" not in fields and "url" not in fields and not (resource and resource.upload):
+            form.add_error(
+                "url" if resource else "upload",
+                _("Hãy chọn một tệp để tải lên hoặc nhập đường dẫn."),
+            )
+        elif resource is None:
+            if _call_service(form, services.resource_create, user=user, dataset=dataset, **fields):
+                messages.success(request, _("Đã thêm tài nguyên."))
+                if request.POST.get("action") == "another":
+                    return redirect("catalog:resource_new", name=dataset.name)
+                return redirect("catalog:dataset", name=dataset.name)
+        elif _call_service(form, services.resource_update, user=user, resource=resource, **fields):
+            messages.success(request, _("Đã lưu tài nguyên."))
+            return redirect("catalog:resource", name=dataset.name, resource_id=resource.pk)
+    return _form_page(
+        request, RESOURCE_FORM, form=form, dataset=dataset, resource=resource, status=400
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_as_403
 def resource_new(request: HttpRequest, name: str) -> HttpResponse:
-    user = _user(request)
-    try:
-        dataset = _dataset_for_edit(request, name)
-    except services.CatalogPermissionDenied as exc:
-        return _forbidden(request, exc.message)
-    if request.method == "POST":
-        form = ResourceForm(request.POST, request.FILES)
-        if form.is_valid():
-            fields = form.service_fields()
-            if "upload" not in fields and "url" not in fields:
-                form.add_error("upload", _("Hãy chọn một tệp để tải lên hoặc nhập đường dẫn."))
-            else:
-                try:
-                    services.resource_create(user=user, dataset=dataset, **fields)
-                except services.CatalogValidationError as exc:
-                    apply_service_errors(form, exc.errors)
-                except services.CatalogPermissionDenied as exc:
-                    return _forbidden(request, exc.message)
-                else:
-                    messages.success(request, _("Đã thêm tài nguyên."))
-                    if request.POST.get("action") == "another":
-                        return redirect("catalog:resource_new", name=dataset.name)
-                    return redirect("catalog:dataset", name=dataset.name)
-        return _render_resource_form(request, form, dataset, None, status=400)
-    return _render_resource_form(request, ResourceForm(), dataset, None)
+    return _resource_form(request, _dataset_for_edit(request, name), None)
 
 
 def _resource_for_edit(request: HttpRequest, name: str, resource_id: uuid.UUID) -> Resource:
@@ -958,47 +984,19 @@ def _resource_for_edit(request: HttpRequest, name: str, resource_id: uuid.UUID) 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_as_403
 def resource_edit(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
-    try:
-        resource = _resource_for_edit(request, name, resource_id)
-    except services.CatalogPermissionDenied as exc:
-        return _forbidden(request, exc.message)
-    dataset = resource.dataset
-    if request.method == "POST":
-        form = ResourceForm(request.POST, request.FILES)
-        if form.is_valid():
-            fields = form.service_fields()
-            if "upload" not in fields and "url" not in fields and not resource.upload:
-                form.add_error("url", _("Hãy chọn một tệp để tải lên hoặc nhập đường dẫn."))
-            else:
-                try:
-                    services.resource_update(user=user, resource=resource, **fields)
-                except services.CatalogValidationError as exc:
-                    apply_service_errors(form, exc.errors)
-                except services.CatalogPermissionDenied as exc:
-                    return _forbidden(request, exc.message)
-                else:
-                    messages.success(request, _("Đã lưu tài nguyên."))
-                    return redirect("catalog:resource", name=dataset.name, resource_id=resource.pk)
-        return _render_resource_form(request, form, dataset, resource, status=400)
-    form = ResourceForm(initial=ResourceForm.initial_for(resource))
-    return _render_resource_form(request, form, dataset, resource)
+    resource = _resource_for_edit(request, name, resource_id)
+    return _resource_form(request, resource.dataset, resource)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_as_403
 def resource_delete(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
-    try:
-        resource = _resource_for_edit(request, name, resource_id)
-    except services.CatalogPermissionDenied as exc:
-        return _forbidden(request, exc.message)
+    resource = _resource_for_edit(request, name, resource_id)
     if request.method == "POST":
-        try:
-            services.resource_delete(user=user, resource=resource)
-        except services.CatalogPermissionDenied as exc:
-            return _forbidden(request, exc.message)
+        services.resource_delete(user=_user(request), resource=resource)
         messages.success(request, _("Đã xoá tài nguyên “%(name)s”.") % {"name": resource.name})
         return redirect("catalog:dataset", name=resource.dataset.name)
     return render(
@@ -1008,13 +1006,10 @@ def resource_delete(request: HttpRequest, name: str, resource_id: uuid.UUID) -> 
 
 @login_required
 @require_POST
+@_denied_as_403
 def resource_move(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
     """Move a resource one place up or down (a form button per resource; works without JS)."""
-    user = _user(request)
-    try:
-        resource = _resource_for_edit(request, name, resource_id)
-    except services.CatalogPermissionDenied as exc:
-        return _forbidden(request, exc.message)
+    resource = _resource_for_edit(request, name, resource_id)
     dataset = resource.dataset
     order = [r.pk for r in _resources(dataset)]
     index = order.index(resource.pk)
@@ -1022,10 +1017,7 @@ def resource_move(request: HttpRequest, name: str, resource_id: uuid.UUID) -> Ht
     target = index - 1 if direction == "len" else index + 1 if direction == "xuong" else index
     if 0 <= target < len(order) and target != index:
         order[index], order[target] = order[target], order[index]
-        try:
-            services.resource_reorder(user=user, dataset=dataset, order=order)
-        except services.CatalogPermissionDenied as exc:
-            return _forbidden(request, exc.message)
+        services.resource_reorder(user=_user(request), dataset=dataset, order=order)
     if _is_htmx(request):
         return render(
             request,
@@ -1051,29 +1043,24 @@ def _organization_for_members(request: HttpRequest, name: str) -> Organization:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_as_403
 def organization_members(request: HttpRequest, name: str) -> HttpResponse:
     user = _user(request)
-    try:
-        organization = _organization_for_members(request, name)
-    except services.CatalogPermissionDenied as exc:
-        return _forbidden(request, exc.message)
+    organization = _organization_for_members(request, name)
     status = 200
     form = MemberAddForm()
     if request.method == "POST":
         form = MemberAddForm(request.POST)
         if form.is_valid():
-            try:
-                member = membership_services.organization_member_add(
-                    by=user,
-                    organization=organization,
-                    username=form.cleaned_data["username"],
-                    capacity=form.cleaned_data["capacity"],
-                )
-            except services.CatalogValidationError as exc:
-                apply_service_errors(form, exc.errors)
-            except services.CatalogPermissionDenied as exc:
-                return _forbidden(request, exc.message)
-            else:
+            member = _call_service(
+                form,
+                membership_services.organization_member_add,
+                by=user,
+                organization=organization,
+                username=form.cleaned_data["username"],
+                capacity=form.cleaned_data["capacity"],
+            )
+            if member is not None:
                 messages.success(
                     request,
                     _("Đã thêm %(user)s với vai trò %(role)s.")
@@ -1082,21 +1069,20 @@ def organization_members(request: HttpRequest, name: str) -> HttpResponse:
                 return redirect("catalog:organization_members", name=organization.name)
         status = 400
     members = organization.members.select_related("user").order_by("capacity", "user__username")
-    return render(
+    return _form_page(
         request,
         "catalog/organization_members.html",
-        {
-            "organization": organization,
-            "members": members,
-            "form": form,
-            "capacities": OrganizationMember.Capacity.choices,
-        },
+        organization=organization,
+        members=members,
+        form=form,
+        capacities=OrganizationMember.Capacity.choices,
         status=status,
     )
 
 
 @login_required
 @require_POST
+@_denied_as_403
 def organization_member_change(request: HttpRequest, name: str, member_id: int) -> HttpResponse:
     user = _user(request)
     try:
@@ -1118,10 +1104,6 @@ def organization_member_change(request: HttpRequest, name: str, member_id: int) 
                     _("Đã đổi vai trò của %(user)s thành %(role)s.")
                     % {"user": member.user, "role": member.get_capacity_display()},
                 )
-    except services.CatalogPermissionDenied as exc:
-        return _forbidden(request, exc.message)
     except services.CatalogValidationError as exc:
-        for field_messages in exc.errors.values():
-            for message in field_messages:
-                messages.error(request, message)
+        _errors_as_messages(request, exc)
     return redirect("catalog:organization_members", name=name)
