@@ -101,3 +101,77 @@ def test_resource_page_shows_boolean_ranges_in_vietnamese(
     client.get(url(table, "xem-truoc/tom-tat/"))  # computes and caches the summary
     html = client.get(url(table, "")).content.decode()
     assert "<td>Không</td><td>Có</td>" in html
+
+
+def _publisher(client: Client, table: DatastoreTable) -> None:
+    from tests.catalog.factories import OrganizationMemberFactory
+    from tests.core.factories import UserFactory
+
+    user = UserFactory()
+    OrganizationMemberFactory(organization=table.resource.dataset.organization, user=user)
+    client.force_login(user)
+
+
+def test_a_failed_load_can_be_fixed_from_the_preview_page(client: Client) -> None:
+    from tests.datastore.factories import resource_with_file
+    from tinhso.datastore.services import datastore_load
+    from tinhso.datastore.tasks import load_resource_task
+
+    # A file whose delimiter was forced wrong (","): one column, then a long row fails.
+    resource = resource_with_file("Xã;Số hộ\nA;1\nB;2\nC,D,E;3\n".encode(), "ho.csv")
+    DatastoreTable.objects.filter(resource=resource).update(
+        options={"delimiter": ",", "header_row": 1}
+    )
+    table = datastore_load(resource=resource)
+    assert table.status == "failed" and "Dòng 4" in table.error
+    _publisher(client, table)
+    html = client.get(url(table)).content.decode()
+    assert "Cho người xuất bản" in html  # the form is there although nothing loaded
+    assert '<select id="ds-delimiter" name="delimiter">' in html
+    assert '<option value="," selected>,</option>' in html
+    assert 'name="header_row" inputmode="numeric" pattern="[0-9]*" value="1"' in html
+    # back to automatic detection: empty header row, empty delimiter and encoding
+    response = client.post(
+        url(table, "xem-truoc/tuy-chon/"), {"header_row": "", "delimiter": "", "encoding": ""}
+    )
+    assert response.status_code == 302
+    table.refresh_from_db()
+    assert table.options == {}, table.options
+    load_resource_task.call(str(resource.pk))
+    table.refresh_from_db()
+    assert table.status == "active", table.error
+    assert [f["id"] for f in table.fields] == ["xa", "so_ho"] and table.row_count == 3
+    # forcing an encoding and a delimiter from the form is kept
+    client.post(url(table, "xem-truoc/tuy-chon/"), {"encoding": "cp1258", "delimiter": ";"})
+    table.refresh_from_db()
+    assert table.options == {"encoding": "cp1258", "delimiter": ";"}
+    html = client.get(url(table)).content.decode()
+    assert '<option value="cp1258" selected>Windows-1258</option>' in html
+
+
+def test_a_header_row_that_is_not_a_number_is_refused(
+    client: Client, table: DatastoreTable
+) -> None:
+    _publisher(client, table)
+    response = client.post(url(table, "xem-truoc/tuy-chon/"), {"header_row": "hai"}, follow=True)
+    assert "Dòng tiêu đề phải là một số từ 1 đến 60." in response.content.decode()
+    table.refresh_from_db()
+    assert "header_row" not in table.options
+
+
+def test_saving_the_form_overrides_only_the_columns_given_a_type(
+    client: Client, table: DatastoreTable
+) -> None:
+    _publisher(client, table)
+    html = client.get(url(table)).content.decode()
+    assert '<option value="" selected>Tự phát hiện (hiện là: số nguyên)</option>' in html
+    form = {f"type.{f['id']}": "" for f in table.fields}
+    client.post(url(table, "xem-truoc/tuy-chon/"), {**form, "type.ma_xa": "int", "header_row": ""})
+    table.refresh_from_db()
+    assert table.options == {"types": {"ma_xa": "int"}}
+    html = client.get(url(table)).content.decode()
+    assert '<option value="int" selected>' in html
+    # and back to inference
+    client.post(url(table, "xem-truoc/tuy-chon/"), {**form, "header_row": ""})
+    table.refresh_from_db()
+    assert table.options == {}

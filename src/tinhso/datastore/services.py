@@ -267,15 +267,16 @@ def datastore_set_options(
                 _("Kiểu hoặc cột không hợp lệ: %(cols)s") % {"cols": ", ".join(sorted(bad))}
             ]
         options["types"] = {k: v for k, v in types.items() if v in TYPES}
-    if header_row is not None:
-        if header_row < 1 or header_row > 60:
+    if header_row is not None:  # 0: detect the header row again
+        if header_row < 0 or header_row > 60:
             errors["header_row"] = [_("Dòng tiêu đề phải từ 1 đến 60.")]
-        options["header_row"] = header_row
-    if encoding is not None:
+        options["header_row"] = header_row or None
+    if encoding is not None:  # "": detect the encoding again
         import codecs
 
         try:
-            codecs.lookup(encoding)
+            if encoding:
+                codecs.lookup(encoding)
         except LookupError:
             errors["encoding"] = [_("Bảng mã không hợp lệ: %(enc)s") % {"enc": encoding}]
         options["encoding"] = encoding or None

@@ -97,6 +97,7 @@ def preview(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
         "types": TYPES,
     }
     if table is None or not table.table_name:
+        context.update(_options_context(table))
         return render(request, "datastore/preview.html", context)
     view = _view_params(request, table)
     per = _int(request.GET.get("per"), 50, 1, 250)
@@ -193,11 +194,40 @@ def preview(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
             "chart": chart,
             "chart_kinds": CHART_KINDS,
             "numeric_fields": [f for f in table.fields if f["type"] in ("int", "numeric")],
-            "type_choices": [(t, _(TYPE_LABELS[t])) for t in TYPES],
+            **_options_context(table),
             "aggregates": list(_aggregate_labels().items()),
         }
     )
     return render(request, "datastore/preview.html", context)
+
+
+ENCODING_CHOICES = ("utf-8", "utf-16", "cp1258", "cp1252")
+DELIMITER_CHOICES = ((",", ","), (";", ";"), ("tab", "tab"), ("|", "|"))
+
+
+def _options_context(table: DatastoreTable | None) -> dict[str, Any]:
+    """Choices of the publisher's form: types, sheet, header row, encoding, delimiter —
+    shown after a failed load too, since that is when they are needed."""
+    options = (table.options if table else None) or {}
+    detected = (table.detected if table else None) or {}
+    delimiter = options.get("delimiter") or ""
+    overrides = options.get("types") or {}
+    return {
+        "type_fields": [
+            {
+                **f,
+                "override": overrides.get(f["id"], ""),
+                "type_label": _(TYPE_LABELS.get(f["type"], f["type"])),
+            }
+            for f in (table.fields if table else [])
+        ],
+        "type_choices": [(t, _(TYPE_LABELS[t])) for t in TYPES],
+        "encoding_choices": ENCODING_CHOICES,
+        "delimiter_choices": DELIMITER_CHOICES,
+        "chosen_encoding": options.get("encoding") or "",
+        "chosen_delimiter": "tab" if delimiter == "\t" else delimiter,
+        "is_text_file": detected.get("format", "csv") in ("csv", "tsv", "txt"),
+    }
 
 
 def _without_filter(request: HttpRequest, table: DatastoreTable, field_id: str) -> str:
@@ -403,15 +433,24 @@ def options(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
         raise Http404
     table = DatastoreTable.objects.filter(resource=resource).first()
     fields = table.fields if table else []
-    types = {f["id"]: request.POST.get(f"type.{f['id']}", f["type"]) for f in fields}
-    header_row = request.POST.get("header_row") or None
+    # Only the columns given a type are overridden; "" (detect) leaves a column to inference.
+    types = {
+        f["id"]: request.POST[f"type.{f['id']}"]
+        for f in fields
+        if request.POST.get(f"type.{f['id']}", "") != ""
+    }
+    header_row = request.POST.get("header_row", "").strip()
+    if header_row and not header_row.isdigit():
+        messages.error(request, _("Dòng tiêu đề phải là một số từ 1 đến 60."))
+        return redirect(reverse("datastore:preview", args=[name, resource_id]))
     try:
         services.datastore_set_options(
             user=request.user,
             resource=resource,
             types=types,
             sheet=request.POST.get("sheet") if "sheet" in request.POST else None,
-            header_row=int(header_row) if header_row and header_row.isdigit() else None,
+            # an empty box (sent by the form) means "detect it again"
+            header_row=int(header_row or 0) if "header_row" in request.POST else None,
             encoding=request.POST.get("encoding") if "encoding" in request.POST else None,
             delimiter={"tab": "\t"}.get(
                 request.POST.get("delimiter", ""), request.POST.get("delimiter")
