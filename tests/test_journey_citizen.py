@@ -255,7 +255,34 @@ def test_citizen_journey_from_search_to_result(commune: dict[str, Any]) -> None:
         )
         assert "Cảm ơn bạn đã đánh giá" in text(rated)
 
-        # 10. Public tracking by code: state and dates, no personal data.
+        # 10. A second dossier reuses the form uploaded earlier instead of uploading again.
+        again = citizen.get(submit_url)
+        select = re.search(
+            rf'<select id="reuse-{commune["form"].pk}" name="reuse-{commune["form"].pk}">(.*?)</select>',
+            again.content.decode(),
+        )
+        assert select, "no reuse choice on the form"
+        reuse = re.search(
+            rf'<option value="(\d+)">Tờ khai đăng ký khai sinh \({re.escape(code)}\)</option>',
+            select.group(1),
+        )
+        assert reuse, "the earlier form is not offered for reuse"
+        second = citizen.post(
+            submit_url,
+            {
+                "idempotency_key": hidden(again, "idempotency_key"),
+                f"reuse-{commune['form'].pk}": reuse.group(1),
+            },
+        )
+        assert second.status_code == 302 and second["Location"] != detail_url
+        second_page = citizen.get(second["Location"])
+        assert re.search(
+            r'href="/ho-so/[^"]+/tep/\d+/">Tờ khai đăng ký khai sinh</a>',
+            second_page.content.decode(),
+        ), "the reused form is not among the new dossier's documents"
+        assert "Chờ thanh toán" in text(second_page)
+
+        # 11. Public tracking by code: state and dates, no personal data.
         public = Client().get(f"/tra-cuu/{code}")
         public_text = text(public)
         assert public.status_code == 200
