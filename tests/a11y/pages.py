@@ -129,5 +129,19 @@ def pages() -> list[Page]:
             user="officer_a",
         ),
         Page("dossier-mine", "/ho-so/cua-toi/", user="citizen"),
+        Page("procedure-search-near-matches", "/thu-tuc/?q=giay+khai+sinh"),
+        Page("eid-simulator-consent", EID_CONSENT),
+        Page("eid-refused", "/tai-khoan/vneid/ve/?state=khong-khop", status=400),
     ]
     return found
+
+
+# The e-ID simulator's consent page as the sign-in button reaches it (tests run with the
+# simulator: EID_PROVIDER=auto outside production).
+EID_CONSENT = (
+    "/dinh-danh/mo-phong-vneid/uy-quyen/?response_type=code&client_id=tinhso-cong-dich-vu-cong"
+    "&redirect_uri=http%3A%2F%2Ftestserver%2Ftai-khoan%2Fvneid%2Fve%2F&scope=openid+profile"
+    "&state=trang-thai&nonce=so-dung-mot-lan&code_challenge="
+    + "A" * 43
+    + "&code_challenge_method=S256"
+)
