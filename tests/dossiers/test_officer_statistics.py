@@ -266,3 +266,16 @@ def test_unknown_filters_and_dates_fall_back(client: Client, world: World) -> No
     assert r.status_code == 200
     assert "Đang lọc" not in html  # unknown agency and field: no filter applied
     assert 'name="tu" value="' in html  # the period fell back to a valid one
+
+
+def test_stats_api_filters_by_field(
+    client: Client, world: World, scenarios: dict[str, Dossier]
+) -> None:
+    url = "/api/v1/stats/dossiers?start=2027-03-01&end=2027-04-30"
+    with time_machine.travel(at("2027-05-04"), tick=False):
+        land = client.get(url + "&field=LV-DD").json()
+        both = client.get(url).json()
+        unknown = client.get(url + "&field=KHONG-CO")
+    assert land["totals"]["received"] == 1
+    assert both["totals"]["received"] == 8
+    assert unknown.status_code == 404 and "KHONG-CO" in unknown.json()["detail"]

@@ -174,6 +174,7 @@ class StatsQuery(Schema):
     end: dt.date | None = Field(None, description="Đến ngày (mặc định: hôm nay)")
     group_by: Literal["agency", "field", "level"] = "agency"
     agency: str | None = Field(None, max_length=20, description="Mã cơ quan: chỉ cây của nó")
+    field: str | None = Field(None, max_length=60, description="Mã lĩnh vực của thủ tục")
 
 
 class StatsRowOut(Schema):
@@ -519,8 +520,19 @@ def stats(request: HttpRequest, query: Query[StatsQuery]) -> Status[dict[str, An
                 404, {"detail": _("Không có cơ quan mã %(code)s.") % {"code": query.agency}}
             )
         agencies = Agency.objects.filter(path__startswith=root.path)
+    if query.field:
+        from tinhso.procedures.models import Field as ProcedureField
+
+        if not ProcedureField.objects.filter(code=query.field).exists():
+            return Status(
+                404, {"detail": _("Không có lĩnh vực mã %(code)s.") % {"code": query.field}}
+            )
     rows = selectors.statistics_table(
-        start=start, end=end, group_by=query.group_by, agencies=agencies
+        start=start,
+        end=end,
+        group_by=query.group_by,
+        agencies=agencies,
+        field_code=query.field or "",
     )
     return Status(
         200,
