@@ -111,9 +111,11 @@ def _clamped_limit(value: Any) -> Any:
 
 
 def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
-    """Search a DataStore table: resource_id, filters, q, distinct, fields, sort, limit
-    (≤ 32000), offset, include_total, total_estimation_threshold, records_format
-    (objects, lists, csv, tsv).
+    """Search a DataStore table: resource_id, filters, q (text, or {column: text}),
+    full_text (every column), distinct, fields, sort ("col desc, col2"), limit (default
+    100; above 32000 lowered to 32000), offset, include_total, total_estimation_threshold,
+    records_format (objects, lists, csv, tsv); plain and language are accepted and
+    ignored, other parameters refused.
 
     ``total`` is always exact (``total_was_estimated`` false): CKAN estimates it only
     for a search without filters, q or distinct when ``total_estimation_threshold`` is
