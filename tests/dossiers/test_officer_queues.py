@@ -140,3 +140,30 @@ def test_bulk_receive_is_refused_to_others(client: Client, world: World) -> None
         assert d.state == State.SUBMITTED
     client.force_login(world.one_stop)
     assert client.get(reverse("dossiers:bulk_receive")).status_code == 405
+
+
+def test_workspace_shows_working_days_left_across_tet(client: Client, world: World) -> None:
+    d = received(world, at("2027-02-03"))  # due Mon 15/2
+    waiting = received(world, at("2027-02-03"))
+    with time_machine.travel(at("2027-02-03", 10), tick=False):
+        dossier_act(dossier=waiting, action="request_additions", actor=world.one_stop, note="X")
+    status = selectors.deadline_status(
+        Dossier.objects.filter(pk__in=[d.pk, waiting.pk]), today=dt.date(2027, 2, 4)
+    )
+    # from Thursday 4/2 (Tết) to Monday 15/2: Thu 11, Fri 12, Mon 15 are working days
+    assert status[d.pk] == {"left": 3, "late": None, "paused": False}
+    assert status[waiting.pk]["paused"]
+    late = selectors.deadline_status([d], today=dt.date(2027, 2, 17))[d.pk]
+    assert late["late"] == 2  # Tue 16, Wed 17
+    with time_machine.travel(at("2027-02-11"), tick=False):
+        client.force_login(world.one_stop)
+        html = client.get(reverse("dossiers:workspace") + "?hang=all").content.decode()
+    assert "còn 2 ngày làm việc" in html and "tạm dừng tính hạn" in html
+    with time_machine.travel(at("2027-02-15"), tick=False):
+        client.force_login(world.one_stop)
+        html = client.get(reverse("dossiers:workspace") + "?hang=due_soon").content.decode()
+    assert "hạn hôm nay" in html
+    with time_machine.travel(at("2027-02-17"), tick=False):
+        client.force_login(world.one_stop)
+        html = client.get(reverse("dossiers:workspace") + "?hang=overdue").content.decode()
+    assert "quá 2 ngày làm việc" in html

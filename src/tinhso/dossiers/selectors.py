@@ -125,6 +125,28 @@ def dossier_queue(
     return qs.order_by(*order, "id")
 
 
+def deadline_status(
+    dossiers: Iterable[Dossier], *, today: dt.date | None = None
+) -> dict[int, dict[str, Any]]:
+    """For each open dossier (received or processing, with a due date): working days left
+    until its due date (0 on the day) or, when past it, working days overdue; dossiers
+    whose clock is paused are marked as such. Keyed by dossier id."""
+    today = today or timezone.localdate()
+    calendar = WorkingCalendar.load()
+    out: dict[int, dict[str, Any]] = {}
+    for d in dossiers:
+        status: dict[str, Any] = {"left": None, "late": None, "paused": False}
+        if d.state in CLOCK_STOPPED_STATES and d.received_at is not None:
+            status["paused"] = True
+        elif d.state in ACTIVE_STATES and d.due_date is not None:
+            if d.due_date >= today:
+                status["left"] = calendar.working_days_between(today, d.due_date)
+            else:
+                status["late"] = calendar.working_days_between(d.due_date, today)
+        out[d.pk] = status
+    return out
+
+
 def queue_counts(*, user: Any) -> dict[str, int]:
     return {
         name: dossier_queue(user=user, queue=name).count()

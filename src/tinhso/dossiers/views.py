@@ -484,6 +484,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     channel = channel if channel in Channel.values else ""
     qs = selectors.dossier_queue(user=request.user, queue=queue, q=q, state=state, channel=channel)
     page = Paginator(qs, 25).get_page(request.GET.get("trang"))
+    status = selectors.deadline_status(page.object_list)
+    for d in page.object_list:
+        d.deadline = status[d.pk]
     context = {
         "queue": queue,
         "queues": [
