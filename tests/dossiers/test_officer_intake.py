@@ -414,3 +414,5 @@ def test_registry_unavailable_allows_manual_entry(client: Client, world: World) 
     assert r.status_code == 302
     d = Dossier.objects.get()
     assert not d.prefilled and d.applicant_citizen_id == VALID_CITIZEN_ID
+    # a number typed by hand is not trusted to link the dossier to the account holding it
+    assert d.applicant_id is None

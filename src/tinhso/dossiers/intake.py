@@ -258,7 +258,9 @@ def dossier_intake(
             field="fee_paid",
         )
     applicant_user = None
-    if applicant.citizen_id:
+    if applicant.citizen_id and applicant.prefilled:
+        # Only a number the registry confirmed: a mistyped number entered by hand must not
+        # show this applicant's dossier to someone else's account.
         applicant_user = User.objects.filter(citizen_id=applicant.citizen_id).first()
     receipt_note = _receipt_note(
         channel=channel,
