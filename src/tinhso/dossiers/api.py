@@ -430,8 +430,12 @@ def dossier_action(
     request: HttpRequest, code: str, action: str, payload: ActionIn
 ) -> Status[dict[str, Any]]:
     user: User = request.user  # type: ignore[assignment]
-    dossier = selectors.dossier_get_for_user(code=code, user=user)
-    if dossier is None:
+    # The service reads the dossier again under a row lock and answers 404 when ``user``
+    # may not see it: here only its id is looked up.
+    dossier = Dossier.objects.only("pk").filter(code=code).first()
+    if dossier is None or (
+        action not in ACTIONS and selectors.dossier_get_for_user(code=code, user=user) is None
+    ):
         return Status(404, {"detail": _("Không tìm thấy hồ sơ.")})
     if action not in ACTIONS:
         return Status(

@@ -618,8 +618,10 @@ def dossier_act(
     infos = [_check_upload(u) for u in uploads]
     with transaction.atomic():
         try:
+            # Lock the dossier row only (not the joined agency and procedure rows, which
+            # every action of the agency would otherwise queue on).
             d = (
-                Dossier.objects.select_for_update()
+                Dossier.objects.select_for_update(of=("self",))
                 .select_related("agency", "current_agency", "procedure")
                 .get(pk=dossier.pk)
             )
