@@ -205,3 +205,17 @@ def test_sql_columns_keep_their_field_types_on_both_engines(client: Client) -> N
         "ty_le": 1.5,
         "dat": 1,
     }
+
+
+def test_table_metadata_lists_the_readable_tables(client: Client, table: DatastoreTable) -> None:
+    from tests.catalog.factories import DatasetFactory
+
+    hidden = loaded(CSV, dataset=DatasetFactory(private=True))
+    status, body = call(client, "datastore_search", resource_id="_table_metadata")
+    assert status == 200, body
+    result = body["result"]
+    names = [r["name"] for r in result["records"]]
+    assert str(table.resource_id) in names
+    assert str(hidden.resource_id) not in names  # private: not for anonymous
+    assert result["total"] == len(names)
+    assert [f["id"] for f in result["fields"]] == ["_id", "name", "alias_of", "oid"]

@@ -130,6 +130,8 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
                 ]
             }
         )
+    if data.get("resource_id") == "_table_metadata" or data.get("id") == "_table_metadata":
+        return _table_metadata(context, data)
     table = _table(context, data)
     threshold = _threshold(data)
     records_format = str(data.get("records_format") or "objects")
@@ -193,6 +195,48 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
         out["total"] = result.total
         out["total_was_estimated"] = False
     return out
+
+
+def _table_metadata(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """CKAN's ``_table_metadata`` pseudo-resource: the DataStore tables the caller may
+    read (``name`` is the resource id; tinhso has no aliases), oldest first."""
+    try:
+        limit = int(_clamped_limit(data.get("limit")) or conf.get("SEARCH_ROWS_DEFAULT"))
+        offset = int(data.get("offset") or 0)
+    except (TypeError, ValueError):
+        raise ValidationError({"limit": [_("limit và offset phải là số nguyên.")]}) from None
+    if limit < 0 or offset < 0:
+        raise ValidationError({"limit": [_("limit và offset không được âm.")]})
+    tables = sorted(
+        selectors.readable_tables(context.user).values(),
+        key=lambda t: (t.resource.created, str(t.resource_id)),
+    )
+    records = [
+        {"_id": n, "name": str(t.resource_id), "alias_of": None, "oid": n}
+        for n, t in enumerate(tables[offset : offset + limit], start=offset + 1)
+    ]
+    fields = [
+        {"id": "_id", "type": "int"},
+        {"id": "name", "type": "text"},
+        {"id": "alias_of", "type": "text"},
+        {"id": "oid", "type": "int"},
+    ]
+    return {
+        "include_total": True,
+        "resource_id": "_table_metadata",
+        "fields": fields,
+        "records_format": "objects",
+        "records": records,
+        "limit": limit,
+        "offset": offset,
+        "total": len(tables),
+        "total_was_estimated": False,
+        "_links": {
+            "start": "/api/3/action/datastore_search?resource_id=_table_metadata",
+            "next": "/api/3/action/datastore_search?"
+            + urlencode({"resource_id": "_table_metadata", "offset": offset + limit}),
+        },
+    }
 
 
 def datastore_search_sql(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
