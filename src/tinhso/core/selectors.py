@@ -38,7 +38,7 @@ def _memberships(user: AnyUser) -> list[tuple[str, str, bool]]:
     generation = _SCOPE_GENERATION[0]
     rows = [
         (role, path, parent_id is None)
-        for role, path, parent_id in Membership.objects.filter(user=user).values_list(
+        for role, path, parent_id in Membership.objects.filter(user_id=user.pk or 0).values_list(
             "role", "agency__path", "agency__parent_id"
         )
     ]
