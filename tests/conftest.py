@@ -125,10 +125,15 @@ def vietnamese_by_default() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fresh_process_caches() -> Iterator[None]:
     """Each test rolls its database back: caches a process keeps must not outlive it."""
+    from django.core.cache import cache
+
     from tinhso.core import audit
     from tinhso.core.workcalendar import forget_loaded_calendar
 
     forget_loaded_calendar()
+    # Failure counters of the login/API-key limits: one test's bad passwords must not
+    # lock the next test out (every test client comes from 127.0.0.1).
+    cache.clear()
     # Seal audit entries in the committing thread (tests read the chain right after).
     audit.SEAL_IN_BACKGROUND = False
     yield

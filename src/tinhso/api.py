@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 import tinhso
 from tinhso.assessment.api import router as assessment_router
 from tinhso.core.api import router as core_router
-from tinhso.core.auth import InvalidToken
+from tinhso.core.auth import InvalidToken, TokenThrottled
 from tinhso.core.services import DomainError
 from tinhso.datastore.api import router as datastore_router
 from tinhso.dossiers.api import router as dossiers_router
@@ -98,6 +98,13 @@ def on_invalid_token(request: HttpRequest, exc: InvalidToken) -> HttpResponse:
     return api.create_response(
         request, {"detail": _("Khoá API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")}, status=401
     )
+
+
+@api.exception_handler(TokenThrottled)
+def on_token_throttled(request: HttpRequest, exc: TokenThrottled) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

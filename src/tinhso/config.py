@@ -68,6 +68,15 @@ _declare(
     "",
     "public address of the site (https://…), used in QR codes and links on printed forms",
 )
+_declare(
+    "CACHE_URL",
+    "",
+    "cache shared by the web workers (redis://…); empty: each process's memory",
+)
+_declare("LOGIN_THROTTLE_FAILURES", "10", "failed logins per user name before a lock-out")
+_declare("LOGIN_THROTTLE_IP_FAILURES", "30", "failed logins per client address before a lock-out")
+_declare("LOGIN_THROTTLE_WINDOW_SECONDS", "900", "window (and lock-out) of the login limits (s)")
+_declare("API_TOKEN_THROTTLE_FAILURES", "30", "bad API keys per client address before a lock-out")
 _declare("HARVEST_MAX_BYTES", "52428800", "largest response a harvest fetches, in bytes")
 _declare("HARVEST_TIMEOUT_SECONDS", "60", "time limit of one harvest HTTP request, in seconds")
 _declare("POPULATION_REGISTRY", "simulator", "population-registry adapter: simulator or http")

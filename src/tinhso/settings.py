@@ -200,6 +200,20 @@ NINJA_PAGINATION_PER_PAGE = 50
 HARVEST_MAX_BYTES = config.get_int("HARVEST_MAX_BYTES", minimum=1024)
 HARVEST_TIMEOUT_SECONDS = config.get_int("HARVEST_TIMEOUT_SECONDS", minimum=1)
 
+# Failure counters of the login and API-key limits (tinhso.core.throttle) live in the cache.
+CACHE_URL = config.raw("CACHE_URL").strip()
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": config.get_url("CACHE_URL", ("redis", "rediss", "unix")),
+        }
+    }
+LOGIN_THROTTLE_FAILURES = config.get_int("LOGIN_THROTTLE_FAILURES", minimum=1)
+LOGIN_THROTTLE_IP_FAILURES = config.get_int("LOGIN_THROTTLE_IP_FAILURES", minimum=1)
+LOGIN_THROTTLE_WINDOW_SECONDS = config.get_int("LOGIN_THROTTLE_WINDOW_SECONDS", minimum=1)
+API_TOKEN_THROTTLE_FAILURES = config.get_int("API_TOKEN_THROTTLE_FAILURES", minimum=1)
+
 POPULATION_REGISTRY = config.get_choice("POPULATION_REGISTRY", ("simulator", "http"))
 POPULATION_REGISTRY_URL = config.raw("POPULATION_REGISTRY_URL").strip()
 if POPULATION_REGISTRY == "http" or POPULATION_REGISTRY_URL:

@@ -8,9 +8,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from tinhso.api import api
+from tinhso.core.auth import AdminLoginForm, LoginForm
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
+admin.site.login_form = AdminLoginForm
 admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
@@ -37,7 +39,9 @@ urlpatterns += i18n_patterns(
     path("thanh-toan/", include("tinhso.payments.urls")),
     path(
         "tai-khoan/dang-nhap/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

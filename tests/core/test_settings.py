@@ -53,6 +53,9 @@ def run_cli(
         ({"EMAIL_URL": "pigeon://coop"}, "EMAIL_URL"),
         ({"TINHSO_PROVINCE_CODE": "Thanh Hoa"}, "TINHSO_PROVINCE_CODE"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"CACHE_URL": "memcached://127.0.0.1"}, "CACHE_URL"),
+        ({"LOGIN_THROTTLE_FAILURES": "0"}, "LOGIN_THROTTLE_FAILURES"),
+        ({"LOGIN_THROTTLE_WINDOW_SECONDS": "soon"}, "LOGIN_THROTTLE_WINDOW_SECONDS"),
     ],
 )
 def test_invalid_setting_stops_startup_with_one_line_naming_it(

@@ -41,8 +41,9 @@ from tinhso.catalog import ckan_dict, selectors, services
 from tinhso.catalog.ckan_query import DEFAULT_SORT, SearchQueryError, compile_query, parse_sort
 from tinhso.catalog.models import Dataset, Group, License, Organization, Resource, Tag
 from tinhso.core.audit import audit_set_actor
+from tinhso.core.auth import TokenThrottled, token_user
 from tinhso.core.models import User
-from tinhso.core.services import DomainError, token_authenticate
+from tinhso.core.services import DomainError
 from tinhso.core.text import fold
 
 log = logging.getLogger(__name__)
@@ -276,7 +277,7 @@ def _json(raw: str | bytes) -> Any:
 def _authenticate(request: HttpRequest) -> AnyUser:
     header = request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key") or ""
     if header.strip():
-        user = token_authenticate(header=header)
+        user = token_user(request, header)  # counted, and refused past the limit
         if user is None:
             # CKAN treats an unknown key as anonymous; writes then get 403.
             return AnonymousUser()
@@ -320,9 +321,13 @@ def action_view(request: HttpRequest, logic_function: str, ver: int = API_VERSIO
         data = _request_data(request, side_effect_free=action.side_effect_free)
     except BadRequest as exc:
         return _response(_("Yêu cầu không hợp lệ - %(detail)s") % {"detail": exc.detail}, 400)
-    context = ActionContext(
-        request=request, user=_authenticate(request), base_url=base_url, action=logic_function
-    )
+    try:
+        user = _authenticate(request)
+    except TokenThrottled as exc:
+        throttled = _error(envelope, 429, {"__type": "Throttled", "message": exc.message})
+        throttled["Retry-After"] = str(exc.retry_after)
+        return throttled
+    context = ActionContext(request=request, user=user, base_url=base_url, action=logic_function)
     try:
         result = action.function(context, data)
     except ActionError as exc:
