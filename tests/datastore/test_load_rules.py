@@ -198,3 +198,40 @@ def test_guesses_checked_while_the_table_is_written_outside_a_transaction() -> N
         "31/02/2024" in e["message"] and f"dòng {MANY + 2}" in e["message"] for e in log.entries
     )
     assert not [t for t in connection.introspection.table_names() if t.endswith("_s")]
+
+
+@pytest.mark.parametrize(
+    ("last", "passes", "expected"),
+    [
+        ("9999,31/12/2024", 1, {"ma": "int", "ngay": "date"}),  # the guesses hold: one pass
+        ("0123,31/12/2024", 2, {"ma": "text", "ngay": "date"}),  # a later value changes a type
+        # a later value fits the pattern but does not convert: the column is demoted when
+        # the second pass meets it, and the table written once more (as before)
+        ("9999,31/02/2024", 3, {"ma": "int", "ngay": "text"}),
+    ],
+)
+def test_sqlite_reads_the_file_again_only_when_the_first_rows_guessed_wrong(
+    monkeypatch: pytest.MonkeyPatch, last: str, passes: int, expected: dict[str, str]
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the PostgreSQL load stages the text once (pgload)")
+    from tinhso.datastore.ingest.readers import CsvReader
+
+    reads: list[int] = []
+    original = CsvReader.chunks
+
+    def counting(self: CsvReader, *, skip: int, size: int):  # type: ignore[no-untyped-def]
+        if size > 60:  # not the header sample
+            reads.append(size)
+        return original(self, skip=skip, size=size)
+
+    monkeypatch.setattr(CsvReader, "chunks", counting)
+    lines = ["ma,ngay"] + [f"{1000 + i},{i % 28 + 1:02d}/03/2024" for i in range(MANY)] + [last]
+    table = loaded("\n".join(lines).encode())
+    assert table.status == DatastoreTable.Status.ACTIVE, table.error
+    assert types(table) == expected
+    assert len(reads) == passes
+    rows = records(table)
+    assert len(rows) == MANY + 1
+    assert rows[0]["ma"] in (1000, "1000")
+    assert str(rows[-1]["ma"]) == last.split(",")[0]

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from tinhso.datastore import conf
-from tinhso.datastore.ingest.backends import writer_for
+from tinhso.datastore.ingest.backends import Writer, writer_for
 from tinhso.datastore.ingest.errors import LoadError
 from tinhso.datastore.ingest.header import column_ids, detect_header
 from tinhso.datastore.ingest.infer import (
@@ -161,56 +161,95 @@ def _load_file(
         ]
         return LoadResult(fields=fields, rows=rows, detected=_detected(reader, header))
 
-    # Pass 1: type inference over every value.
+    # One pass when the first rows tell the types right (the usual case): the types are
+    # guessed from the first READ_ROWS rows, and every chunk is both inferred over (the
+    # whole-column inference) and converted and written with the guessed types. If the
+    # inference over every value ends on the guessed types, the table is what a second
+    # pass would write; otherwise (a later value changes a type, or does not convert) the
+    # table is written again from the file with the final types.
     progress("analysing", 0, 0)
     profiles = [ColumnProfile() for _ in range(width)]
     rows_read = 0
-    for n, (chunk, line) in enumerate(reader.chunks(skip=header.skip_rows, size=READ_ROWS)):
-        chunk = _fit(chunk, width, line)
-        if not chunk:
-            continue
-        # Distinct counts (an index hint) are sampled after the first chunks.
-        track = n < 20 or n % 5 == 0
-        for profile, column in zip(profiles, zip(*chunk, strict=True), strict=True):
-            profile.observe(column, track_distinct=track)
-        rows_read += len(chunk)
-        progress("analysing", rows_read, 0)
-    ctypes: list[ColumnType] = []
-    strict: list[bool] = []
-    for cid, profile in zip(ids, profiles, strict=True):
-        inferred = decide(profile, prefer_comma_decimal=reader.prefer_comma_decimal)
-        wanted = overrides.get(cid)
-        if wanted and wanted != inferred.type:
-            same_family = {wanted, inferred.type} <= {"int", "numeric"} or {
-                wanted,
-                inferred.type,
-            } <= {"date", "timestamp"}
-            conv = inferred.convention if same_family else ""
-            ctypes.append(ColumnType(wanted, conv))
-            strict.append(wanted != "text")
+    loaded = 0
+    guessed: list[ColumnType] | None = None
+    guessed_strict: list[bool] = []
+    writer: Writer | None = None
+    converters: list[Any] = []
+    pending: list[Any] = []
+    try:
+        for n, (chunk, line) in enumerate(reader.chunks(skip=header.skip_rows, size=READ_ROWS)):
+            chunk = _fit(chunk, width, line)
+            if not chunk:
+                continue
+            columns = list(zip(*chunk, strict=True))
+            if guessed is None:
+                sample = [ColumnProfile() for _ in range(width)]
+                for profile, column in zip(sample, columns, strict=True):
+                    profile.observe(column, track_distinct=False)
+                guessed, guessed_strict = _types(ids, sample, overrides, reader)
+                writer = writer_for(table, [(c, t.type) for c, t in zip(ids, guessed, strict=True)])
+                writer.create()
+                converters = [
+                    make_converter(ct, target=connection.vendor, strict=st)
+                    for ct, st in zip(guessed, guessed_strict, strict=True)
+                ]
+            # Distinct counts (an index hint) are sampled after the first chunks.
+            track = n < 20 or n % 5 == 0
+            for profile, column in zip(profiles, columns, strict=True):
+                profile.observe(column, track_distinct=track)
+            rows_read += len(chunk)
+            if writer is not None:
+                try:
+                    out: list[Any] = [range(loaded + 1, loaded + 1 + len(chunk))]
+                    out.extend(
+                        convert(column) for convert, column in zip(converters, columns, strict=True)
+                    )
+                except ConversionFailed:
+                    writer.drop()  # the second pass reports or demotes it
+                    writer, pending = None, []
+                else:
+                    pending.extend(zip(*out, strict=True))
+                    loaded += len(chunk)
+                    if len(pending) >= batch:
+                        writer.write(pending)
+                        pending = []
+            progress("analysing" if writer is None else "loading", rows_read, loaded)
+        ctypes, strict = _types(ids, profiles, overrides, reader)
+        if writer is not None and ctypes == guessed and strict == guessed_strict:
+            if pending:
+                writer.write(pending)
+            pending = []
         else:
-            ctypes.append(inferred)
-            strict.append(False)
+            if writer is not None:
+                writer.drop()
+            writer = None
+    except BaseException:
+        if writer is not None:
+            writer.drop()
+        raise
 
-    # Pass 2: convert and write into the fresh table; a value that defeats an inferred
-    # type (e.g. 31/02/2024) demotes that column to text and the pass restarts.
+    # Second pass, when needed: convert and write with the types inferred over every
+    # value; a value that defeats an inferred type (e.g. 31/02/2024) demotes that column
+    # to text and the pass restarts.
     target = connection.vendor
     for _attempt in range(width + 1):
-        columns = [(cid, ct.type) for cid, ct in zip(ids, ctypes, strict=True)]
-        writer = writer_for(table, columns)
-        writer.create()
+        if writer is not None:
+            break
+        columns_types = [(cid, ct.type) for cid, ct in zip(ids, ctypes, strict=True)]
+        new_writer = writer_for(table, columns_types)
+        new_writer.create()
         converters = [
             make_converter(ct, target=target, strict=s)
             for ct, s in zip(ctypes, strict, strict=True)
         ]
         loaded = 0
-        pending: list[Any] = []
+        pending = []
         try:
             for chunk, line in reader.chunks(skip=header.skip_rows, size=READ_ROWS):
                 chunk = _fit(chunk, width, line)
                 if not chunk:
                     continue
-                out: list[Any] = [range(loaded + 1, loaded + 1 + len(chunk))]
+                out = [range(loaded + 1, loaded + 1 + len(chunk))]
                 for j, (convert, column) in enumerate(
                     zip(converters, zip(*chunk, strict=True), strict=True)
                 ):
@@ -247,20 +286,21 @@ def _load_file(
                 pending.extend(zip(*out, strict=True))
                 loaded += len(chunk)
                 if len(pending) >= batch:
-                    writer.write(pending)
+                    new_writer.write(pending)
                     pending = []
                     progress("loading", rows_read, loaded)
             if pending:
-                writer.write(pending)
+                new_writer.write(pending)
         except _Restart:
-            writer.drop()
+            new_writer.drop()
             continue
         except BaseException:
-            writer.drop()
+            new_writer.drop()
             raise
-        break
-    else:  # pragma: no cover - every column demoted: cannot happen more than width times
-        writer.drop()
+        writer = new_writer
+    if (
+        writer is None
+    ):  # pragma: no cover - every column demoted: cannot happen more than width times
         raise LoadError(_("Không nạp được bảng."))
 
     progress("indexing", rows_read, loaded)
@@ -287,6 +327,30 @@ def _load_file(
             }
         )
     return LoadResult(fields=fields, rows=loaded, detected=_detected(reader, header))
+
+
+def _types(
+    ids: list[str], profiles: list[ColumnProfile], overrides: dict[str, str], reader: Reader
+) -> tuple[list[ColumnType], list[bool]]:
+    """Each column's type (the publisher's override, else the inferred one) and whether
+    its values must be validated one by one (overrides)."""
+    ctypes: list[ColumnType] = []
+    strict: list[bool] = []
+    for cid, profile in zip(ids, profiles, strict=True):
+        inferred = decide(profile, prefer_comma_decimal=reader.prefer_comma_decimal)
+        wanted = overrides.get(cid)
+        if wanted and wanted != inferred.type:
+            same_family = {wanted, inferred.type} <= {"int", "numeric"} or {
+                wanted,
+                inferred.type,
+            } <= {"date", "timestamp"}
+            conv = inferred.convention if same_family else ""
+            ctypes.append(ColumnType(wanted, conv))
+            strict.append(wanted != "text")
+        else:
+            ctypes.append(inferred)
+            strict.append(False)
+    return ctypes, strict
 
 
 def _detected(reader: Reader, header: Any) -> dict[str, Any]:
