@@ -219,3 +219,30 @@ def test_table_metadata_lists_the_readable_tables(client: Client, table: Datasto
     assert str(hidden.resource_id) not in names  # private: not for anonymous
     assert result["total"] == len(names)
     assert [f["id"] for f in result["fields"]] == ["_id", "name", "alias_of", "oid"]
+
+
+@pytest.mark.parametrize(
+    "expr", ["repeat(tinh, 500000000)", "repeat('x', nam)", "repeat('x', 1001)"]
+)
+def test_repeat_cannot_fill_the_memory(client: Client, table: DatastoreTable, expr: str) -> None:
+    status, body = call(
+        client, "datastore_search_sql", sql=f'SELECT {expr} FROM "{table.resource_id}"'
+    )
+    assert status == 409
+    assert "repeat() chỉ được dùng với số lần là một số không quá 1.000." in body["error"]["query"]
+
+
+def test_small_repeat_is_allowed_on_postgresql(client: Client, table: DatastoreTable) -> None:
+    from django.db import connection
+
+    status, body = call(
+        client,
+        "datastore_search_sql",
+        sql=f"""SELECT repeat('*', 3) AS sao FROM "{table.resource_id}" LIMIT 1""",
+    )
+    if connection.vendor == "postgresql":
+        assert status == 200 and body["result"]["records"] == [{"sao": "***"}]
+    else:  # SQLite has no repeat(): refused by its authorizer, saying so
+        assert status == 409 and body["error"]["query"] == [
+            "Hàm repeat không dùng được với cơ sở dữ liệu SQLite của máy chủ này."
+        ]

@@ -272,6 +272,9 @@ PG_TYPES = {
 }
 
 
+MAX_REPEAT = 1000
+
+
 class SqlRefused(DatastoreValidationError):
     def __init__(self, message: str) -> None:
         super().__init__({"query": [message]})
@@ -389,6 +392,15 @@ def _check(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable], dict[str,
             )
         if isinstance(node, exp.Select) and (node.args.get("into") or node.args.get("locks")):
             raise SqlRefused(_("SELECT … INTO và FOR UPDATE/SHARE không được phép."))
+        if isinstance(node, exp.Repeat):  # repeat('x', 500000000) would fill the memory
+            times = node.args.get("times")
+            if not (
+                isinstance(times, exp.Literal) and times.is_int and int(times.this) <= MAX_REPEAT
+            ):
+                raise SqlRefused(
+                    _("repeat() chỉ được dùng với số lần là một số không quá %(max)s.")
+                    % {"max": f"{MAX_REPEAT:,}".replace(",", ".")}
+                )
         if isinstance(node, exp.Func) and not isinstance(node, exp.Table):
             name = _function_name(node)
             if name not in ALLOWED_FUNCTIONS:
@@ -571,6 +583,7 @@ def _run_sqlite(
     raw: sqlite3.Connection = connection.connection  # type: ignore[assignment]
     deadline = time.monotonic() + timeout_ms / 1000
     timed_out = False
+    denied_functions: list[str] = []
 
     def authorizer(
         action: int, arg1: str | None, arg2: str | None, dbname: str | None, source: str | None
@@ -583,6 +596,8 @@ def _run_sqlite(
             return sqlite3.SQLITE_OK
         if action == getattr(sqlite3, "SQLITE_RECURSIVE", 33):
             return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_FUNCTION:
+            denied_functions.append((arg2 or "").lower())
         return sqlite3.SQLITE_DENY
 
     def progress() -> int:
@@ -602,6 +617,11 @@ def _run_sqlite(
     except sqlite3.DatabaseError as exc:
         if timed_out:
             raise _Timeout from None
+        if denied_functions:  # allowed for PostgreSQL, but SQLite has no such function
+            raise SqlRefused(
+                _("Hàm %(name)s không dùng được với cơ sở dữ liệu SQLite của máy chủ này.")
+                % {"name": denied_functions[0]}
+            ) from None
         raise DatabaseError(str(exc)) from None
     finally:
         cursor.close()
