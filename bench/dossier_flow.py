@@ -359,6 +359,13 @@ def main() -> None:
         f"lost: {lost}  duplicated: {duplicated}  code changed on retry: "
         f"{wrong_code + stats.mismatch}  client errors: {stats.errors}"
     )
+    from tinhso.core.audit import audit_verify
+
+    report = audit_verify()  # seals what a killed server left unsealed, then checks
+    print(
+        f"audit chain: {'intact' if report.ok else 'BROKEN'}, {report.checked} entries"
+        + ("" if report.ok else f"; {report.problems[:3]}")
+    )
     shutil.rmtree(var_dir, ignore_errors=True)
 
 
