@@ -175,3 +175,31 @@ def test_saving_the_form_overrides_only_the_columns_given_a_type(
     client.post(url(table, "xem-truoc/tuy-chon/"), {**form, "header_row": ""})
     table.refresh_from_db()
     assert table.options == {}
+
+
+@pytest.mark.parametrize(
+    ("column", "typed", "found"),
+    [
+        ("dien_tich_km2", "1237,5", "Xã Quỳnh Đôi"),  # as the table shows it
+        ("dien_tich_km2", "1.237,5", "Xã Quỳnh Đôi"),
+        ("dien_tich_km2", "1237.5", "Xã Quỳnh Đôi"),
+        ("dan_so", "15.345", "Xã Quỳnh Đôi"),
+        ("dan_so", "15345", "Xã Quỳnh Đôi"),
+    ],
+)
+def test_numbers_typed_the_vietnamese_way_filter_the_preview(
+    client: Client, table: DatastoreTable, column: str, typed: str, found: str
+) -> None:
+    html = client.get(url(table), {"loc": column, "gia_tri_loc": typed}).content.decode()
+    assert "Dòng 1–1 trong 1 dòng" in html, typed
+    assert found in html
+
+
+def test_a_bad_filter_value_is_explained_without_the_parameter_name(
+    client: Client, table: DatastoreTable
+) -> None:
+    html = client.get(url(table), {"loc": "dan_so", "gia_tri_loc": "nhiều"}).content.decode()
+    assert (
+        '<p class="ds-error" role="alert">Giá trị “nhiều” không hợp lệ cho cột “dan_so” (kiểu int).</p>'
+        in html
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,6 +56,24 @@ def _resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> Resour
     return resource
 
 
+_VI_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+
+
+def _typed_number(value: str, ftype: str) -> str:
+    """A number typed in the preview as it is written in Vietnamese — ``1.234,5``,
+    ``1234,5``, ``12.345`` (thousands) — in the form the filters take (``1234.5``), so
+    that a value copied from the table (shown with a decimal comma) finds its row.
+    ``1234.5`` and values of other columns are left as they are."""
+    text = value.strip().replace(" ", "").replace("\u00a0", "")
+    if ftype not in ("int", "numeric") or get_language() == "en":
+        return value
+    if "," in text:
+        return text.replace(".", "").replace(",", ".")
+    if _VI_THOUSANDS.match(text):
+        return text.replace(".", "")
+    return value
+
+
 def _view_params(request: HttpRequest, table: DatastoreTable) -> dict[str, Any]:
     """The filtered view described by the query string (shareable URL)."""
     get = request.GET
@@ -62,13 +82,14 @@ def _view_params(request: HttpRequest, table: DatastoreTable) -> dict[str, Any]:
         if key.startswith("f.") and get[key] != "":
             f = selectors.resolve_field(table, key[2:])
             if f is not None:
-                filters[f["id"]] = get.getlist(key) if len(get.getlist(key)) > 1 else get[key]
+                values = [_typed_number(v, f["type"]) for v in get.getlist(key)]
+                filters[f["id"]] = values if len(values) > 1 else values[0]
     # The simple form sends one column + value; it joins the filters already in the URL.
     column, value = get.get("loc", ""), get.get("gia_tri_loc", "")
     if column and value != "":
         f = selectors.resolve_field(table, column)
         if f is not None:
-            filters[f["id"]] = value
+            filters[f["id"]] = _typed_number(value, f["type"])
     sort = get.get("sort", "")
     direction = "desc" if get.get("dir") == "desc" else "asc"
     return {
@@ -113,7 +134,9 @@ def preview(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
             offset=(page - 1) * per,
         )
     except services.DatastoreError as exc:
-        error = exc.message
+        # the message alone, without the CKAN parameter name ("filters: …")
+        errors = getattr(exc, "errors", None)
+        error = " ".join(m for msgs in errors.values() for m in msgs) if errors else exc.message
         result = selectors.datastore_search(table=table, limit=per)
     total = result.total or 0
     pages = max(1, math.ceil(total / per))
