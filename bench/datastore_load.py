@@ -13,7 +13,10 @@ dd/mm/yyyy dates, có/không booleans; ~123 MB at 1,000,000 rows) and, in the sa
   loaded table: filter + sort + paging, with ``include_total``.
 
 Usage: python bench/datastore_load.py [--rows 1000000] [--pg postgres://postgres@127.0.0.1:5432]
-       [--skip-pg] [--workdir /tmp/tinhso-bench]
+       [--pg-db tinhso_bench_datastore] [--skip-pg] [--workdir /tmp/tinhso-bench]
+
+The ratio column also gives the CPU seconds (user + system) of each loading process; for
+PostgreSQL that is the client's share only (the server's work is not counted there).
 """
 
 from __future__ import annotations
@@ -338,8 +341,12 @@ CHILDREN = {
 }
 
 
+CPU: dict[str, float] = {}  # CPU seconds (user + system) of each loading process
+
+
 def run_child(name: str, *args: Any) -> tuple[dict[str, Any], float, float]:
-    """Run a child; return its JSON result, wall seconds and peak RSS in MB."""
+    """Run a child; return its JSON result, wall seconds and peak RSS in MB (its CPU
+    seconds go to ``CPU[name]``)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name, *map(str, args)]
     env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'src'}"}
     t0 = time.perf_counter()
@@ -350,6 +357,7 @@ def run_child(name: str, *args: Any) -> tuple[dict[str, Any], float, float]:
     if status != 0:
         raise SystemExit(f"child {name} failed ({status})")
     proc.returncode = 0
+    CPU[name] = usage.ru_utime + usage.ru_stime
     return json.loads(out.decode().strip().splitlines()[-1]), wall, usage.ru_maxrss / 1024
 
 
@@ -359,7 +367,28 @@ def run_cli(cmd: list[str]) -> tuple[float, float]:
     _pid, status, usage = os.wait4(proc.pid, 0)
     if status != 0:
         raise SystemExit(f"{cmd[0]} failed")
+    CPU[cmd[1]] = usage.ru_utime + usage.ru_stime
     return time.perf_counter() - t0, usage.ru_maxrss / 1024
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src/tinhso/datastore", "bench"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "?"
+    return head + (" (with uncommitted changes)" if dirty else "")
 
 
 def main() -> None:
@@ -368,6 +397,11 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--pg-db",
+        default="tinhso_bench_datastore",
+        help="database created (dropped first) on --pg for the run",
+    )
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--searches", type=int, default=200)
     parser.add_argument(
@@ -393,6 +427,7 @@ def main() -> None:
         file=sys.stderr,
     )
     results: list[tuple[str, float, float, str]] = []
+    load_before = load_average()
 
     # SQLite
     var = work / "var-sqlite"
@@ -405,7 +440,7 @@ def main() -> None:
             "SQLite bare floor (csv + executemany, all text)",
             floor["seconds"],
             floor_rss,
-            "1.00× floor",
+            f"1.00× floor; CPU {CPU['floor_sqlite']:.1f} s",
         )
     )
     su_seconds, su_rss = run_cli(
@@ -423,7 +458,7 @@ def main() -> None:
             "SQLite sqlite-utils insert --csv (detects types)",
             su_seconds,
             su_rss,
-            f"{su_seconds / floor['seconds']:.2f}× floor",
+            f"{su_seconds / floor['seconds']:.2f}× floor; CPU {CPU['insert']:.1f} s",
         )
     )
     ts, _w, ts_rss = run_child("tinhso", db_url, var, csv_path)
@@ -432,7 +467,8 @@ def main() -> None:
             "SQLite tinhso full load (typed + indexed)",
             ts["seconds"],
             ts_rss,
-            f"{ts['seconds'] / floor['seconds']:.2f}× floor, {ts['seconds'] / su_seconds:.2f}× sqlite-utils",
+            f"{ts['seconds'] / floor['seconds']:.2f}× floor, {ts['seconds'] / su_seconds:.2f}× sqlite-utils; "
+            f"CPU {CPU['tinhso']:.1f} s",
         )
     )
     search_sqlite, _w, _r = run_child("search", db_url, var, ts["resource_id"], args.searches)
@@ -442,9 +478,9 @@ def main() -> None:
         import psycopg
 
         with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS tinhso_bench_datastore")
-            conn.execute("CREATE DATABASE tinhso_bench_datastore")
-        pg_url = f"{args.pg}/tinhso_bench_datastore"
+            conn.execute(f'DROP DATABASE IF EXISTS "{args.pg_db}"')
+            conn.execute(f'CREATE DATABASE "{args.pg_db}"')
+        pg_url = f"{args.pg}/{args.pg_db}"
         var_pg = work / "var-pg"
         var_pg.mkdir(exist_ok=True)
         run_child("migrate", pg_url, var_pg)
@@ -458,14 +494,16 @@ def main() -> None:
                 "PostgreSQL tinhso full load (typed + indexed)",
                 pts["seconds"],
                 pts_rss,
-                f"{pts['seconds'] / pfloor['seconds']:.2f}× COPY",
+                f"{pts['seconds'] / pfloor['seconds']:.2f}× COPY; client CPU {CPU['tinhso']:.1f} s",
             )
         )
         search_pg, _w, _r = run_child("search", pg_url, var_pg, pts["resource_id"], args.searches)
 
     print(
         f"\n{args.rows:,} rows × 12 columns, {size_mb:.0f} MB CSV — {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {dt.date.today().isoformat()}\n"
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}; "
+        f"load average {load_before} before, {load_average()} after\n"
     )
     print("| load | seconds | peak RSS (MB) | ratio |")
     print("|---|---:|---:|---|")
