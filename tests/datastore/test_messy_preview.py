@@ -203,3 +203,12 @@ def test_a_bad_filter_value_is_explained_without_the_parameter_name(
         '<p class="ds-error" role="alert">Giá trị “nhiều” không hợp lệ cho cột “dan_so” (kiểu int).</p>'
         in html
     )
+
+
+def test_dates_are_shown_day_first_and_filter_back(client: Client, table: DatastoreTable) -> None:
+    html = client.get(url(table)).content.decode()
+    assert "<td>04/03/2024</td>" in html and "2024-03-04" not in html.split("<tbody>")[1]
+    html = client.get(url(table), {"loc": "ngay_cap_nhat", "gia_tri_loc": "04/03/2024"}).content
+    assert "Dòng 1–1 trong 1 dòng" in html.decode()
+    # the resource page's first rows too
+    assert "<td>01/03/2024</td>" in client.get(url(table, "")).content.decode()

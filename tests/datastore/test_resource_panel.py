@@ -34,7 +34,7 @@ def test_resource_page_shows_first_rows_columns_and_preview_link(client: Client)
     assert f'id="ds-panel-{table.resource_id}"' in html
     assert "3 dòng, 3 cột" in html
     assert "Thọ Xuân" in html and "Diễn Châu" in html and "290000" in html
-    assert "2024-03-05" in html
+    assert "05/03/2024" in html  # dates shown day first, as written in Vietnam
     assert "số nguyên" in html and "ngày" in html  # column types
     assert "<code>dan_so</code>" in html  # the API column id
     assert f"{page(table.resource)}xem-truoc/" in html

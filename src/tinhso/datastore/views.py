@@ -56,6 +56,26 @@ def _resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> Resour
     return resource
 
 
+def _display_rows(records: list[list[Any]], fields: list[dict[str, Any]]) -> list[list[Any]]:
+    """Rows as the page shows them: dates ``dd/mm/yyyy`` (and times after them) outside
+    English, the way they are written in Vietnam and accepted back by the filters."""
+    if get_language() == "en":
+        return records
+    dated = [i for i, f in enumerate(fields) if f["type"] in ("date", "timestamp")]
+    if not dated:
+        return records
+    out = []
+    for row in records:
+        row = list(row)
+        for i in dated:
+            value = row[i]
+            if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
+                rest = value[10:].replace("T", " ", 1)
+                row[i] = f"{value[8:10]}/{value[5:7]}/{value[0:4]}{rest}"
+        out.append(row)
+    return out
+
+
 _VI_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 
 
@@ -188,7 +208,7 @@ def preview(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
     context.update(
         {
             "columns": columns,
-            "rows": result.records,
+            "rows": _display_rows(result.records, result.fields),
             "total": total,
             "page": page,
             "pages": pages,
@@ -393,7 +413,7 @@ def panel_context(
         )
     except services.DatastoreError:  # pragma: no cover - fields come from the table itself
         return context
-    context["panel_rows"] = result.records
+    context["panel_rows"] = _display_rows(result.records, result.fields)
     return context
 
 
