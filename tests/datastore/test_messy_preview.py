@@ -212,3 +212,8 @@ def test_dates_are_shown_day_first_and_filter_back(client: Client, table: Datast
     assert "Dòng 1–1 trong 1 dòng" in html.decode()
     # the resource page's first rows too
     assert "<td>01/03/2024</td>" in client.get(url(table, "")).content.decode()
+
+
+def test_summary_shows_date_ranges_day_first(client: Client, table: DatastoreTable) -> None:
+    html = client.get(url(table, "xem-truoc/tom-tat/")).content.decode()
+    assert "<td>01/03/2024</td><td>05/03/2024</td>" in html

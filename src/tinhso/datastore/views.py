@@ -56,6 +56,13 @@ def _resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> Resour
     return resource
 
 
+def _display_value(value: Any, ftype: str) -> Any:
+    """One value as the page shows it (see ``_display_rows``; booleans Có / Không)."""
+    if ftype == "bool":
+        return _bool_text(value)
+    return _display_rows([[value]], [{"type": ftype}])[0][0]
+
+
 def _display_rows(records: list[list[Any]], fields: list[dict[str, Any]]) -> list[list[Any]]:
     """Rows as the page shows them: dates ``dd/mm/yyyy`` (and times after them) outside
     English, the way they are written in Vietnam and accepted back by the filters."""
@@ -348,8 +355,8 @@ def summary(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
                 {
                     **c,
                     "type_label": _(TYPE_LABELS.get(c["type"], c["type"])),
-                    "min": _bool_text(c["min"]) if c["type"] == "bool" else c["min"],
-                    "max": _bool_text(c["max"]) if c["type"] == "bool" else c["max"],
+                    "min": _display_value(c["min"], c["type"]),
+                    "max": _display_value(c["max"], c["type"]),
                 }
                 for c in selectors.column_summary(table)
             ],
@@ -393,12 +400,8 @@ def panel_context(
             "type_label": _(TYPE_LABELS.get(f["type"], f["type"])),
             "nulls": f.get("nulls"),
             "distinct": f.get("distinct"),
-            "min": _bool_text(ranges.get(f["id"], {}).get("min"))
-            if f["type"] == "bool"
-            else ranges.get(f["id"], {}).get("min"),
-            "max": _bool_text(ranges.get(f["id"], {}).get("max"))
-            if f["type"] == "bool"
-            else ranges.get(f["id"], {}).get("max"),
+            "min": _display_value(ranges.get(f["id"], {}).get("min"), f["type"]),
+            "max": _display_value(ranges.get(f["id"], {}).get("max"), f["type"]),
             "numeric": f["type"] in ("int", "numeric"),
         }
         for f in shown
