@@ -125,8 +125,11 @@ def test_a_failed_load_can_be_fixed_from_the_preview_page(client: Client) -> Non
     table = datastore_load(resource=resource)
     assert table.status == "failed" and "Dòng 4" in table.error
     _publisher(client, table)
+    # the resource page leads the publisher to the form
+    panel = client.get(url(table, "")).content.decode()
+    assert f'href="{url(table)}#ds-options"' in panel
     html = client.get(url(table)).content.decode()
-    assert "Cho người xuất bản" in html  # the form is there although nothing loaded
+    assert 'id="ds-options">Cho người xuất bản' in html  # the form, although nothing loaded
     assert '<select id="ds-delimiter" name="delimiter">' in html
     assert '<option value="," selected>,</option>' in html
     assert 'name="header_row" inputmode="numeric" pattern="[0-9]*" value="1"' in html

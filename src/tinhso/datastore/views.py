@@ -383,6 +383,12 @@ def panel_context(
         "last_log": LoadLog.objects.filter(resource=resource).first(),
         "embedded": embedded,
         "tabular": table is not None or services.is_tabular(resource),
+        "can_fix": bool(
+            request is not None
+            and table is not None
+            and table.status == DatastoreTable.Status.FAILED
+            and access.can_edit(request.user, resource)
+        ),
     }
     if not embedded or table is None or not table.table_name or table.in_progress:
         return context
