@@ -316,6 +316,7 @@ PROVIDER_KEY = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256"
 class FakeProvider(BaseHTTPRequestHandler):
     issuer = ""
     token_requests: list[dict[str, Any]] = []
+    gets: list[str] = []
     id_token_claims: dict[str, Any] = {}
 
     def log_message(self, *args: object) -> None:
@@ -330,6 +331,7 @@ class FakeProvider(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self) -> None:
+        FakeProvider.gets.append(self.path)
         if self.path == "/.well-known/openid-configuration":
             self._json(
                 200,
@@ -364,6 +366,7 @@ def fake_provider() -> Iterator[str]:
     issuer = f"http://127.0.0.1:{server.server_address[1]}"
     FakeProvider.issuer = issuer
     FakeProvider.token_requests = []
+    FakeProvider.gets = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     oidc_module.clear_cache()
@@ -447,3 +450,26 @@ def test_stale_code_and_stale_flow_are_refused(client: Client, hoa: Any) -> None
         assert response.status_code == 400
         assert "đã hết hạn" in response.content.decode()
     assert not User.objects.filter(citizen_id=hoa.citizen_id).exists()
+
+
+def test_forged_tokens_do_not_flood_the_provider_with_key_requests() -> None:
+    forger = RSAKey.generate_key(2048, parameters={"kid": "k1"})
+    with fake_provider() as issuer:
+        settings = override_settings(
+            EID_PROVIDER="oidc", EID_OIDC_ISSUER=issuer, EID_OIDC_CLIENT_ID="c"
+        )
+        settings.enable()
+        try:
+            provider = _provider()
+            for _ in range(5):
+                forged = jwt.encode(
+                    {"alg": "RS256", "kid": "k1"},
+                    {**_claims(), "iss": issuer, "aud": "c"},
+                    forger,
+                )
+                with pytest.raises(EidError):
+                    provider.verify_id_token(forged, nonce="n-1")
+        finally:
+            settings.disable()
+        assert FakeProvider.gets.count("/jwks") == 1
+        assert FakeProvider.gets.count("/.well-known/openid-configuration") == 1

@@ -25,6 +25,9 @@ from tinhso.identity.eid import EidError, EidProvider, EidUnavailable
 logger = logging.getLogger("tinhso.identity")
 
 CACHE_SECONDS = 3600
+# A token signed with an unknown key makes us fetch the keys again, but not more often
+# than this: forged tokens must not turn us into a flood of requests to the provider.
+MIN_REFRESH_SECONDS = 60
 _cache: dict[str, tuple[float, Any]] = {}
 _lock = threading.Lock()
 
@@ -50,7 +53,7 @@ def _cached(key: str, fetch: Any, *, refresh: bool = False) -> Any:
     now = time.monotonic()
     with _lock:
         hit = _cache.get(key)
-        if hit and not refresh and now - hit[0] < CACHE_SECONDS:
+        if hit and now - hit[0] < (MIN_REFRESH_SECONDS if refresh else CACHE_SECONDS):
             return hit[1]
     value = fetch()
     with _lock:
