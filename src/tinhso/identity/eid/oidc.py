@@ -2,8 +2,8 @@
 
 Endpoints and signing keys come from the provider's discovery document
 (``<EID_OIDC_ISSUER>/.well-known/openid-configuration``) and its ``jwks_uri``; both are
-cached per process for an hour (keys are fetched again at once when a token is signed
-with a key we do not know). The code is exchanged with HTTP Basic client
+cached per process for an hour (keys are fetched again when a token does not verify with
+the cached ones, at most once a minute). The code is exchanged with HTTP Basic client
 authentication (``client_secret_basic``) and the PKCE verifier.
 """
 
