@@ -108,28 +108,34 @@ class ActionError(Exception):
         return {"__type": self.error_type, "message": self.detail}
 
 
-class NotFound(ActionError):
+class _LabelledError(ActionError):
+    """CKAN's message: a fixed label, then the detail if any (``"Not found: …"``)."""
+
+    def label(self) -> str:
+        raise NotImplementedError
+
+    def error(self) -> dict[str, Any]:
+        message = self.label()
+        return {
+            "__type": self.error_type,
+            "message": f"{message}: {self.detail}" if self.detail else message,
+        }
+
+
+class NotFound(_LabelledError):
     status = 404
     error_type = "Not Found Error"
 
-    def error(self) -> dict[str, Any]:
-        message = _("Không tìm thấy")
-        return {
-            "__type": self.error_type,
-            "message": f"{message}: {self.detail}" if self.detail else message,
-        }
+    def label(self) -> str:
+        return _("Không tìm thấy")
 
 
-class NotAuthorized(ActionError):
+class NotAuthorized(_LabelledError):
     status = 403
     error_type = "Authorization Error"
 
-    def error(self) -> dict[str, Any]:
-        message = _("Từ chối truy cập")
-        return {
-            "__type": self.error_type,
-            "message": f"{message}: {self.detail}" if self.detail else message,
-        }
+    def label(self) -> str:
+        return _("Từ chối truy cập")
 
 
 class ValidationError(ActionError):
@@ -400,16 +406,21 @@ def _as_int(value: Any) -> int | None:
     raise ValueError(value)
 
 
+def _optional_int(data: dict[str, Any], key: str, errors: _Errors) -> int | None:
+    """``data[key]`` as an integer; None when absent or empty, or (with an error) invalid."""
+    if key not in data:
+        return None
+    try:
+        return _as_int(data[key])
+    except (ValueError, TypeError):
+        errors.add(key, _("Số nguyên không hợp lệ"))
+        return None
+
+
 def _natural(
     data: dict[str, Any], key: str, errors: _Errors, default: int | None = None
 ) -> int | None:
-    if key not in data:
-        return default
-    try:
-        value = _as_int(data[key])
-    except (ValueError, TypeError):
-        errors.add(key, _("Số nguyên không hợp lệ"))
-        return default
+    value = _optional_int(data, key, errors)
     if value is None:
         return default
     if value < 0:
@@ -419,13 +430,7 @@ def _natural(
 
 
 def _integer(data: dict[str, Any], key: str, errors: _Errors, default: int) -> int:
-    if key not in data:
-        return default
-    try:
-        value = _as_int(data[key])
-    except (ValueError, TypeError):
-        errors.add(key, _("Số nguyên không hợp lệ"))
-        return default
+    value = _optional_int(data, key, errors)
     return default if value is None else value
 
 
@@ -1194,14 +1199,7 @@ def package_update(context: ActionContext, data: dict[str, Any]) -> dict[str, An
 
     :param id: id or name of the dataset
     """
-    user = context.write_user()
-    dataset = _find_dataset(_ref(data, "id", "name"))
-    fields = _dataset_fields(data, creating=False)
-    items = _resource_items(data, dataset)
-    if items is not None:
-        fields["resources"] = items
-    dataset = _dataset_write(lambda: services.dataset_update(user=user, dataset=dataset, **fields))
-    return _dataset_dict(context, dataset)
+    return _package_change(context, data, services.dataset_update)
 
 
 @_write
@@ -1210,13 +1208,20 @@ def package_patch(context: ActionContext, data: dict[str, Any]) -> dict[str, Any
 
     :param id: id or name of the dataset
     """
+    return _package_change(context, data, services.dataset_patch)
+
+
+def _package_change(
+    context: ActionContext, data: dict[str, Any], change: Callable[..., Dataset]
+) -> dict[str, Any]:
+    """``package_update`` and ``package_patch``: the same request, another service."""
     user = context.write_user()
     dataset = _find_dataset(_ref(data, "id", "name"))
     fields = _dataset_fields(data, creating=False)
     items = _resource_items(data, dataset)
     if items is not None:
         fields["resources"] = items
-    dataset = _dataset_write(lambda: services.dataset_patch(user=user, dataset=dataset, **fields))
+    dataset = _dataset_write(lambda: change(user=user, dataset=dataset, **fields))
     return _dataset_dict(context, dataset)
 
 

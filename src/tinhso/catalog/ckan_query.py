@@ -542,7 +542,14 @@ def _owner_org(term: Term) -> Q:
     return Q(organization_id=value) if value else Q(organization__name=term.value)
 
 
-def _datetime_field(lookup: str) -> Callable[[Term], Q]:
+def _datetime_field(lookup: str, *, as_date: bool = False) -> Callable[[Term], Q]:
+    """A Solr datetime term (value, ``[low TO high]`` range, ``*``) on ``lookup``; with
+    ``as_date`` the field is a date and only the day of each bound counts."""
+
+    def parse(text: str) -> Any:
+        moment = parse_datetime(text)
+        return moment.date() if as_date else moment
+
     def build(term: Term) -> Q:
         if term.kind == "any":
             return Q(**{f"{lookup}__isnull": False})
@@ -550,30 +557,12 @@ def _datetime_field(lookup: str) -> Callable[[Term], Q]:
             q = Q()
             if term.low != "*":
                 op = "gte" if term.include_low else "gt"
-                q &= Q(**{f"{lookup}__{op}": parse_datetime(term.low)})
+                q &= Q(**{f"{lookup}__{op}": parse(term.low)})
             if term.high != "*":
                 op = "lte" if term.include_high else "lt"
-                q &= Q(**{f"{lookup}__{op}": parse_datetime(term.high)})
+                q &= Q(**{f"{lookup}__{op}": parse(term.high)})
             return q
-        return Q(**{lookup: parse_datetime(term.value)})
-
-    return build
-
-
-def _date_field(lookup: str) -> Callable[[Term], Q]:
-    def build(term: Term) -> Q:
-        if term.kind == "any":
-            return Q(**{f"{lookup}__isnull": False})
-        if term.kind == "range":
-            q = Q()
-            if term.low != "*":
-                op = "gte" if term.include_low else "gt"
-                q &= Q(**{f"{lookup}__{op}": parse_datetime(term.low).date()})
-            if term.high != "*":
-                op = "lte" if term.include_high else "lt"
-                q &= Q(**{f"{lookup}__{op}": parse_datetime(term.high).date()})
-            return q
-        return Q(**{lookup: parse_datetime(term.value).date()})
+        return Q(**{lookup: parse(term.value)})
 
     return build
 
@@ -715,8 +704,8 @@ def _field_builders() -> dict[str, Callable[[Term], Q]]:
         "frequency": _frequency,
         "metadata_modified": _datetime_field("metadata_modified"),
         "metadata_created": _datetime_field("metadata_created"),
-        "temporal_start": _date_field("temporal_start"),
-        "temporal_end": _date_field("temporal_end"),
+        "temporal_start": _datetime_field("temporal_start", as_date=True),
+        "temporal_end": _datetime_field("temporal_end", as_date=True),
         "num_resources": _count_field("resources"),
         "num_tags": _count_field("tags"),
     }

@@ -324,22 +324,7 @@ class RebuildReport:
     seconds: float
 
 
-_ENTRY_COLUMNS = (
-    "id",
-    "dataset_id",
-    "organization_id",
-    "organization_name",
-    "license_code",
-    "state",
-    "private",
-    "name",
-    "sort_title",
-    "metadata_created",
-    "metadata_modified",
-    "text_title",
-    "text_body",
-    "seq",
-)
+_ENTRY_COLUMNS = ("id", "dataset_id", *_ENTRY_FIELDS)
 
 
 def _raw(cursor: Any, sql: str) -> list[tuple[Any, ...]]:

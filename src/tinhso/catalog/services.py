@@ -951,12 +951,9 @@ def dataset_delete(
     _check(user, dataset.organization, check_permission)
     if dataset.state == Dataset.State.DELETED:
         return dataset
-    with audit_suppressed():
-        dataset.state = Dataset.State.DELETED
-        dataset.metadata_modified = timezone.now()
-        dataset.save(update_fields=["state", "metadata_modified"])
-        _record(dataset, user, Activity.Kind.DELETED, "catalog.dataset_delete")
-    return dataset
+    return _dataset_set_state(
+        dataset, user, Dataset.State.DELETED, Activity.Kind.DELETED, "catalog.dataset_delete"
+    )
 
 
 @transaction.atomic
@@ -976,16 +973,14 @@ def dataset_restore(
         .first()
     ) or {}
     previous = before.get("state") if isinstance(before, dict) else None
-    with audit_suppressed():
-        dataset.state = (
-            previous
-            if previous in (Dataset.State.DRAFT, Dataset.State.ACTIVE)
-            else Dataset.State.ACTIVE
-        )
-        dataset.metadata_modified = timezone.now()
-        dataset.save(update_fields=["state", "metadata_modified"])
-        _record(dataset, user, Activity.Kind.CHANGED, "catalog.dataset_restore")
-    return dataset
+    state = (
+        previous
+        if previous in (Dataset.State.DRAFT, Dataset.State.ACTIVE)
+        else Dataset.State.ACTIVE
+    )
+    return _dataset_set_state(
+        dataset, user, state, Activity.Kind.CHANGED, "catalog.dataset_restore"
+    )
 
 
 @transaction.atomic
@@ -999,11 +994,20 @@ def dataset_publish(
         return dataset
     if dataset.state == Dataset.State.DELETED:
         raise CatalogValidationError({"state": [_("Bộ dữ liệu đã bị xoá; hãy khôi phục trước.")]})
+    return _dataset_set_state(
+        dataset, user, Dataset.State.ACTIVE, Activity.Kind.CHANGED, "catalog.dataset_publish"
+    )
+
+
+def _dataset_set_state(
+    dataset: Dataset, user: User | None, state: str, kind: str, action: str
+) -> Dataset:
+    """Change the state (publish, delete, restore): one activity and one audit entry."""
     with audit_suppressed():
-        dataset.state = Dataset.State.ACTIVE
+        dataset.state = state
         dataset.metadata_modified = timezone.now()
         dataset.save(update_fields=["state", "metadata_modified"])
-        _record(dataset, user, Activity.Kind.CHANGED, "catalog.dataset_publish")
+        _record(dataset, user, kind, action)
     return dataset
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -94,16 +94,8 @@ def intake_applicant_lookup(*, officer: User, citizen_id: str) -> ApplicantData 
             raise RegistryUnavailable(exc.message) from None
     if person is None:
         return None
-    gender = getattr(person, "gender", "") or ""
-    return ApplicantData(
-        full_name=str(person.full_name),
-        citizen_id=str(person.citizen_id),
-        birth_date=getattr(person, "date_of_birth", None),
-        gender=str(getattr(gender, "label", gender)).capitalize(),
-        address=str(getattr(person, "address", "") or ""),
-        commune_code=str(getattr(person, "commune_code", "") or ""),
-        prefilled=True,
-    )
+    applicant = prefill.applicant_from_person(person)
+    return replace(applicant, gender=applicant.gender.capitalize())
 
 
 def intake_applicant_sign(applicant: ApplicantData) -> str:

@@ -48,8 +48,11 @@ def _registry_lookup(citizen_id: str) -> Any:
 def applicant_from_registry(citizen_id: str) -> ApplicantData | None:
     """The registry's data for ``citizen_id`` (marked prefilled), or None if unknown."""
     person = _registry_lookup(citizen_id)
-    if person is None:
-        return None
+    return None if person is None else applicant_from_person(person)
+
+
+def applicant_from_person(person: Any) -> ApplicantData:
+    """A registry person as the applicant's data, marked prefilled (read-only in forms)."""
     gender = getattr(person, "gender", "") or ""
     return ApplicantData(
         full_name=str(person.full_name),

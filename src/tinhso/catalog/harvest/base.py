@@ -21,6 +21,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
+from tinhso.catalog import services
 from tinhso.catalog.harvest.fetch import Fetcher
 from tinhso.catalog.models import Dataset, Group, License
 from tinhso.core.models import AdministrativeUnit
@@ -83,18 +84,10 @@ class Harvester:
 
 # --- Mapping helpers -----------------------------------------------------------------------
 
+# CKAN's legacy licence ids (as the catalogue maps them) and what other portals use.
 LICENSE_ALIASES = {
-    "cc-by": "CC-BY-4.0",
-    "cc-by-4.0": "CC-BY-4.0",
+    **services.LICENSE_ALIASES,
     "cc-by-4": "CC-BY-4.0",
-    "cc-zero": "CC0-1.0",
-    "cc0": "CC0-1.0",
-    "cc0-1.0": "CC0-1.0",
-    "odc-by": "ODC-BY-1.0",
-    "odc-by-1.0": "ODC-BY-1.0",
-    "odc-odbl": "ODbL-1.0",
-    "odbl": "ODbL-1.0",
-    "odbl-1.0": "ODbL-1.0",
     "other-open": "other-open",
     "other-at": "other-open",
     "other-pd": "other-open",
