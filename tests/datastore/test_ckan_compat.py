@@ -246,3 +246,29 @@ def test_small_repeat_is_allowed_on_postgresql(client: Client, table: DatastoreT
         assert status == 409 and body["error"]["query"] == [
             "Hàm repeat không dùng được với cơ sở dữ liệu SQLite của máy chủ này."
         ]
+
+
+def test_distinct_sorted_by_a_column_not_returned_is_a_validation_error(
+    client: Client, table: DatastoreTable
+) -> None:
+    rid = str(table.resource_id)
+    status, body = call(
+        client, "datastore_search", resource_id=rid, distinct=True, fields="tinh", sort="dan_so"
+    )
+    assert status == 409, body
+    assert "distinct" in body["error"]["sort"][0] and "dan_so" in body["error"]["sort"][0]
+    status, body = call(
+        client, "datastore_search", resource_id=rid, distinct=True, fields="tinh", sort="tinh desc"
+    )
+    assert status == 200
+    assert body["result"]["records"] == [{"tinh": "Thanh Hóa"}, {"tinh": "Nghệ An"}]
+
+
+@pytest.mark.parametrize("param", ["limit", "offset"])
+def test_a_non_integer_limit_or_offset_is_named(
+    client: Client, table: DatastoreTable, param: str
+) -> None:
+    status, body = call(
+        client, "datastore_search", resource_id=str(table.resource_id), **{param: "abc"}
+    )
+    assert status == 409 and body["error"][param] == [f"{param} phải là số nguyên."]

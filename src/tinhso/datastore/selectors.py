@@ -287,11 +287,12 @@ class SearchResult:
 def _limits(limit: Any, offset: Any) -> tuple[int, int]:
     try:
         lim = conf.get("SEARCH_ROWS_DEFAULT") if limit in (None, "") else int(limit)
+    except (TypeError, ValueError):
+        raise DatastoreValidationError({"limit": [_("limit phải là số nguyên.")]}) from None
+    try:
         off = 0 if offset in (None, "") else int(offset)
     except (TypeError, ValueError):
-        raise DatastoreValidationError(
-            {"limit": [_("limit và offset phải là số nguyên.")]}
-        ) from None
+        raise DatastoreValidationError({"offset": [_("offset phải là số nguyên.")]}) from None
     max_rows = conf.get("SEARCH_ROWS_MAX")
     if lim < 0 or lim > max_rows:
         raise DatastoreValidationError(
@@ -315,6 +316,21 @@ def _select_parts(
     chosen = parse_fields(table, fields)
     where, params = build_filters(table, filters, q, full_text)
     order = parse_sort(table, sort)
+    if distinct:
+        shown = {f["id"] for f in chosen}
+        outside = [c for c, _d in order if c not in shown]
+        if outside:  # PostgreSQL refuses it; refused on both engines alike
+            raise DatastoreValidationError(
+                {
+                    "sort": [
+                        _(
+                            "Với distinct, chỉ sắp xếp được theo các cột có trong fields "
+                            "(không có: %(cols)s)."
+                        )
+                        % {"cols": ", ".join(outside)}
+                    ]
+                }
+            )
     return chosen, where, params, order
 
 
