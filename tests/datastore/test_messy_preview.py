@@ -220,3 +220,12 @@ def test_dates_are_shown_day_first_and_filter_back(client: Client, table: Datast
 def test_summary_shows_date_ranges_day_first(client: Client, table: DatastoreTable) -> None:
     html = client.get(url(table, "xem-truoc/tom-tat/")).content.decode()
     assert "<td>01/03/2024</td><td>05/03/2024</td>" in html
+
+
+def test_a_failed_load_names_its_line_once(client: Client) -> None:
+    from tests.datastore.factories import resource_with_file
+    from tinhso.datastore.services import datastore_load
+
+    table = datastore_load(resource=resource_with_file("Xã,Số hộ\nA,1\nB,2,3\n".encode()))
+    html = client.get(url(table, "")).content.decode()
+    assert "Dòng 3 có 3 ô" in html and "(dòng 3)" not in html

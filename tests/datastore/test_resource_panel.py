@@ -81,7 +81,7 @@ def test_resource_page_reports_a_failed_reload_and_keeps_the_previous_table(
     failed = reload(table.resource)
     assert failed.status == "failed"
     html = client.get(page(table.resource)).content.decode()
-    assert "Lần nạp gần nhất thất bại" in html and "dòng 3" in html
+    assert "Lần nạp gần nhất thất bại" in html and "Dòng 3" in html  # the line, named once
     assert "Bảng đã nạp trước đó vẫn đang được dùng" in html
     assert "Thọ Xuân" in html  # the previous table still answers
 
