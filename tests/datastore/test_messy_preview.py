@@ -229,3 +229,10 @@ def test_a_failed_load_names_its_line_once(client: Client) -> None:
     table = datastore_load(resource=resource_with_file("Xã,Số hộ\nA,1\nB,2,3\n".encode()))
     html = client.get(url(table, "")).content.decode()
     assert "Dòng 3 có 3 ô" in html and "(dòng 3)" not in html
+
+
+def test_a_page_beyond_the_end_shows_the_last_page(client: Client, table: DatastoreTable) -> None:
+    html = client.get(url(table), {"per": "2", "page": "999"}).content.decode()
+    assert "Dòng 5–5 trong 5 dòng" in html and "Trang 3 / 3" in html
+    html = client.get(url(table), {"per": "2", "page": "2", "loc": "dan_so", "gia_tri_loc": "x"})
+    assert "Dòng 1–2 trong 5 dòng" in html.content.decode()  # the error shows page 1

@@ -151,8 +151,9 @@ def preview(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
     per = _int(request.GET.get("per"), 50, 1, 250)
     page = _int(request.GET.get("page"), 1, 1, 10_000_000)
     error = ""
-    try:
-        result = selectors.datastore_search(
+
+    def search(page: int) -> selectors.SearchResult:
+        return selectors.datastore_search(
             table=table,
             filters=view["filters"],
             q=view["q"] or None,
@@ -160,11 +161,19 @@ def preview(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResp
             limit=per,
             offset=(page - 1) * per,
         )
+
+    try:
+        result = search(page)
+        last_page = max(1, math.ceil((result.total or 0) / per))
+        if page > last_page:  # a page beyond the end (shared URL, fewer rows now)
+            page = last_page
+            result = search(page)
     except services.DatastoreError as exc:
         # the message alone, without the CKAN parameter name ("filters: …")
         errors = getattr(exc, "errors", None)
         error = " ".join(m for msgs in errors.values() for m in msgs) if errors else exc.message
         result = selectors.datastore_search(table=table, limit=per)
+        page = 1
     total = result.total or 0
     pages = max(1, math.ceil(total / per))
     base = request.GET.copy()
