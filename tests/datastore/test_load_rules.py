@@ -235,3 +235,16 @@ def test_sqlite_reads_the_file_again_only_when_the_first_rows_guessed_wrong(
     assert len(rows) == MANY + 1
     assert rows[0]["ma"] in (1000, "1000")
     assert str(rows[-1]["ma"]) == last.split(",")[0]
+
+
+def test_sqlite_index_builds_leave_the_connection_settings_as_they_were() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's PRAGMA threads")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA threads")
+        before = cursor.fetchone()[0]
+    table = loaded(b"tinh,so\nThanh H\xc3\xb3a,1\nNgh\xe1\xbb\x87 An,2\n")
+    assert table.status == DatastoreTable.Status.ACTIVE, table.error
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA threads")
+        assert cursor.fetchone()[0] == before
