@@ -288,6 +288,26 @@ def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
 
 
+def cpu_seconds(match: str) -> float:
+    """User+system CPU seconds of the live processes whose command line contains ``match``
+    (Linux /proc). Counting CPU time, not wall time, tells what one dossier costs even
+    when other work shares the machine."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if match not in cmdline:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default="", help="postgres://…/<name with 'bench'>")
@@ -313,6 +333,13 @@ def main() -> None:
         )
         for c in range(args.clients)
     ]
+    # PostgreSQL backends serving this benchmark's database (ps title "postgres: … <db> …").
+    pg_backends = urlparse(args.database_url).path.lstrip("/") + " " if args.database_url else "-"
+    cpu_before = {
+        "server": cpu_seconds("gunicorn tinhso.wsgi"),
+        "postgres": cpu_seconds(f"postgres: {pg_backends}"),
+        "client": time.process_time(),
+    }
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -324,6 +351,11 @@ def main() -> None:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    cpu_used = {
+        "server": cpu_seconds("gunicorn tinhso.wsgi") - cpu_before["server"],
+        "postgres": cpu_seconds(f"postgres: {pg_backends}") - cpu_before["postgres"],
+        "client": time.process_time() - cpu_before["client"],
+    }
     server.stop()
 
     from django.db.models import Count
@@ -350,6 +382,14 @@ def main() -> None:
         f"throughput: {received / elapsed:.1f} dossiers submitted+received per second "
         f"({elapsed:.1f} s)"
     )
+    if received and not args.kill:  # a killed server's CPU time is lost with it
+        per = {k: v / received * 1000 for k, v in cpu_used.items()}
+        total = sum(per.values())
+        print(
+            "CPU per dossier submitted+received: "
+            + ", ".join(f"{k} {v:.1f} ms" for k, v in per.items())
+            + f"; total {total:.1f} ms → at most {2000 / total:.0f}/s on 2 dedicated cores"
+        )
     print("| step | n | p50 ms | p99 ms |")
     print("|---|---|---|---|")
     for step in ("health", "submit", "receive"):

@@ -208,7 +208,7 @@ def reusable_documents(*, user: Any) -> list[Any]:
 
 def history(dossier: Dossier) -> list[DossierEvent]:
     """The officers' view: every event."""
-    return list(dossier.events.select_related("agency", "actor").order_by("at", "id"))
+    return list(dossier.events.select_related("agency").order_by("at", "id"))
 
 
 def timeline(dossier: Dossier) -> list[dict[str, Any]]:
