@@ -299,7 +299,9 @@ def cpu_seconds(match: str) -> float:
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if match not in cmdline:
+            if match not in cmdline or (
+                match.startswith(" ") and not cmdline.startswith("postgres:")
+            ):
                 continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -334,10 +336,10 @@ def main() -> None:
         for c in range(args.clients)
     ]
     # PostgreSQL backends serving this benchmark's database (ps title "postgres: … <db> …").
-    pg_backends = urlparse(args.database_url).path.lstrip("/") + " " if args.database_url else "-"
+    pg_backends = f" {urlparse(args.database_url).path.lstrip('/')} " if args.database_url else "-"
     cpu_before = {
-        "server": cpu_seconds("gunicorn tinhso.wsgi"),
-        "postgres": cpu_seconds(f"postgres: {pg_backends}"),
+        "server": cpu_seconds(f"127.0.0.1:{server.port} "),
+        "postgres": cpu_seconds(pg_backends),
         "client": time.process_time(),
     }
     started = time.perf_counter()
@@ -352,8 +354,8 @@ def main() -> None:
         t.join()
     elapsed = time.perf_counter() - started
     cpu_used = {
-        "server": cpu_seconds("gunicorn tinhso.wsgi") - cpu_before["server"],
-        "postgres": cpu_seconds(f"postgres: {pg_backends}") - cpu_before["postgres"],
+        "server": cpu_seconds(f"127.0.0.1:{server.port} ") - cpu_before["server"],
+        "postgres": cpu_seconds(pg_backends) - cpu_before["postgres"],
         "client": time.process_time() - cpu_before["client"],
     }
     server.stop()
