@@ -99,9 +99,11 @@ def test_full_text_searches_every_column_numbers_included(
     assert status == 200, body
     assert [r["huyen"] for r in body["result"]["records"]] == ["Diễn Châu"]
     assert body["result"]["full_text"] == "290000"
-    # q on the text columns only, as before
+    # a text q does the same, as in CKAN ("it'll search on all fields on each row")
     status, body = call(client, "datastore_search", resource_id=rid, q="290000")
-    assert body["result"]["total"] == 0
+    assert [r["huyen"] for r in body["result"]["records"]] == ["Diễn Châu"]
+    status, body = call(client, "datastore_search", resource_id=rid, q="2022")
+    assert [r["huyen"] for r in body["result"]["records"]] == ["Quỳnh Lưu"]
     status, body = call(client, "datastore_search", resource_id=rid, full_text="nong cong")
     assert [r["huyen"] for r in body["result"]["records"]] == ["Nông Cống"]
 

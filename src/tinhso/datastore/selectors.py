@@ -120,7 +120,7 @@ def build_filters(
             raise DatastoreValidationError({"full_text": [_("full_text phải là chuỗi.")]})
         if full_text.strip():
             ors = []
-            for f in table.fields:
+            for f in _searchable(table):
                 sql, values = _contains(_as_text(quote_ident(f["id"])), full_text.strip())
                 ors.append(sql)
                 params.extend(values)
@@ -182,15 +182,20 @@ def build_filters(
                 {"q": [_("q phải là chuỗi hoặc đối tượng {cột: từ khoá}.")]}
             )
         term = q.strip()
-        if term:
-            cols = [f for f in table.fields if f["type"] == "text"] or table.fields
+        if term:  # like CKAN: a text q searches every field of the row (as full_text does)
             ors = []
-            for f in cols:
+            for f in _searchable(table):
                 sql, values = _contains(_as_text(quote_ident(f["id"])), term)
                 ors.append(sql)
                 params.extend(values)
             clauses.append("(" + " OR ".join(ors) + ")" if ors else "1=0")
     return " AND ".join(clauses), params
+
+
+def _searchable(table: DatastoreTable) -> list[dict[str, Any]]:
+    """The fields a text search looks in: all but booleans (which the engines write as
+    1/0 or true/false, so a search for "1" would match them on one engine only)."""
+    return [f for f in table.fields if f["type"] != "bool"]
 
 
 # Vietnamese letters with a diacritic (NFC, lower case) and their folded letter.
