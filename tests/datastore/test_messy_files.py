@@ -157,3 +157,19 @@ def test_font_encodings_are_named_even_in_a_short_file(
     with pytest.raises(LoadError) as info:
         detect_encoding(path)
     assert font in info.value.message
+
+
+def test_a_cover_sheet_in_front_of_the_data_is_passed_over() -> None:
+    from tests.datastore.factories import loaded
+    from tests.datastore.files.make_messy import xlsx_bytes
+
+    workbook = xlsx_bytes(
+        [["HƯỚNG DẪN SỬ DỤNG"], ["Số liệu ở trang tính “Số liệu”."], ["Đơn vị tính: người"]],
+        sheet="Hướng dẫn",
+        extra_sheets={"Số liệu": [["Xã", "Dân số"], ["Xã Nghi Liên", 1200], ["Xã Kỳ Sơn", 800]]},
+    )
+    table = loaded(workbook, "bao-cao.xlsx")
+    assert table.status == "active", table.error
+    assert table.detected["sheet"] == "Số liệu"
+    assert table.detected["sheets"] == ["Hướng dẫn", "Số liệu"]  # the other stays choosable
+    assert [(f["id"], f["type"]) for f in table.fields] == [("xa", "text"), ("dan_so", "int")]

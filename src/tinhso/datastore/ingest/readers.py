@@ -202,9 +202,18 @@ class ExcelReader(Reader):
         self.detected = {"format": fmt, "sheet": self.sheet_name, "sheets": names}
 
     def _first_with_data(self, names: list[str]) -> str:
+        """The first sheet that looks like a table (at least 2 columns and 2 rows), so a
+        cover or instructions sheet in front of the data is passed over; else the first
+        sheet with anything in it."""
+        sizes = []
         for name in names:
             sheet = self.workbook.get_sheet_by_name(name)
-            if sheet.height and sheet.width:
+            sizes.append((name, sheet.height or 0, sheet.width or 0))
+        for name, height, width in sizes:
+            if height >= 2 and width >= 2:
+                return name
+        for name, height, width in sizes:
+            if height and width:
                 return name
         return names[0]
 
