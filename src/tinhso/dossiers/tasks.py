@@ -23,8 +23,9 @@ def dossier_event_task(
     if dossier is None:
         return {"skipped": "dossier gone"}
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    issued = [form_issue(dossier=dossier, kind=kind, by=actor).pk for kind in forms]
     event = DossierEvent.objects.filter(pk=event_id).first()
+    # The forms record this event (its date, note, due dates), even if the task runs late.
+    issued = [form_issue(dossier=dossier, kind=kind, by=actor, event=event).pk for kind in forms]
     sent = notify_event(event) if event is not None else 0
     return {"forms": issued, "notifications": sent}
 

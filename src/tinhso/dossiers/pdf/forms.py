@@ -6,6 +6,11 @@ Layouts follow the forms annexed to Circular 01/2018/TT-VPCP (guiding Decree
 control sheet, 06 tracking book; plus the notice of stopping. Each form carries the
 agency header, the national motto, the dossier code and a QR code linking to
 ``/tra-cuu/<code>``.
+
+A form records one event of the dossier (the receipt its ``receive``, the request for
+additions its ``request_additions``…): its date, note and appointment dates are those of
+that event, whenever the PDF is made (right after the event by the background task, or
+later on first download), never the day it is rendered.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 import segno
@@ -62,6 +67,82 @@ def public_base_url() -> str:
 
 def tracking_url(code: str) -> str:
     return f"{public_base_url()}/tra-cuu/{code}"
+
+
+# The action whose event each form records (the control sheet records the whole history
+# up to an event, by default the latest).
+FORM_ACTIONS = {
+    "receipt": "receive",
+    "additions": "request_additions",
+    "refusal": "refuse",
+    "apology": "apologize",
+    "stop": "stop",
+}
+
+
+def form_event(d: Dossier, kind: str) -> DossierEvent | None:
+    """The event a form of ``kind`` records: the latest of its action (any for control)."""
+    events = d.events.order_by("-at", "-id")
+    action = FORM_ACTIONS.get(kind)
+    if action is not None:
+        events = events.filter(action=action)
+    return events.first()
+
+
+def _event_for(d: Dossier, kind: str, event: DossierEvent | None) -> DossierEvent | None:
+    """``event`` if it is one a form of ``kind`` can record, otherwise the latest such one."""
+    if event is not None and (kind == "control" or event.action == FORM_ACTIONS.get(kind)):
+        return event
+    return form_event(d, kind)
+
+
+def _form_moment(d: Dossier, kind: str, event: DossierEvent | None) -> dt.datetime | None:
+    """When the recorded event happened: the dossier's own timestamp for the events that
+    happen once (receipt: ``received_at``, apology: ``apologized_at``, refusal and stop:
+    ``closed_at``), else the event's time (a request for additions can be repeated);
+    None prints a blank date, never today's."""
+    own = {
+        "receipt": d.received_at,
+        "apology": d.apologized_at,
+        "refusal": d.closed_at if d.state == State.REFUSED else None,
+        "stop": d.closed_at if d.state == State.STOPPED else None,
+    }.get(kind)
+    if own is not None:
+        return own
+    if event is not None:
+        return event.at
+    return d.paused_since if kind == "additions" else d.received_at if kind == "control" else None
+
+
+def _history_until(d: Dossier, event: DossierEvent | None) -> list[DossierEvent]:
+    """The dossier's events in order, up to and including ``event`` (all without one)."""
+    events = list(d.events.select_related("agency").order_by("at", "id"))
+    if event is None:
+        return events
+    for i, e in enumerate(events):
+        if e.pk == event.pk:
+            return events[: i + 1]
+    return [e for e in events if (e.at, e.pk) <= (event.at, event.pk)]
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _due_dates(history: Sequence[DossierEvent]) -> tuple[dt.date | None, dt.date | None]:
+    """The due date and the apology's new date as recorded by ``history`` (events carry
+    the due date set at receipt and moved by resumptions, and the apology's new date)."""
+    due: dt.date | None = None
+    apology: dt.date | None = None
+    for e in history:
+        data = e.data if isinstance(e.data, dict) else {}
+        due = _iso_date(data.get("due_date")) or due
+        if e.action == "apologize":
+            apology = _iso_date(data.get("new_due_date")) or apology
+    return due, apology
 
 
 def _d(value: dt.date | dt.datetime | None, with_time: bool = False) -> str:
@@ -122,7 +203,7 @@ def _styles() -> dict[str, Any]:
     }
 
 
-def _header(d: Dossier, st: dict[str, Any], width: float) -> list[Any]:
+def _header(d: Dossier, st: dict[str, Any], width: float, issued: dt.datetime | None) -> list[Any]:
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     parent = d.agency.parent.name.upper() if d.agency.parent else ""
@@ -136,7 +217,7 @@ def _header(d: Dossier, st: dict[str, Any], width: float) -> list[Any]:
         Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", st["center_b"]),
         Paragraph("Độc lập - Tự do - Hạnh phúc", st["center_b"]),
         Paragraph("———————————", st["center"]),
-        Paragraph(f"<i>Ngày {_d(timezone.now())}</i>", st["center"]),
+        Paragraph(f"<i>Ngày {_d(issued)}</i>", st["center"]),
     ]
     table = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -284,9 +365,8 @@ def _addressee(d: Dossier) -> Block:
     return f"Kính gửi: Ông/Bà <b>{escape(d.applicant_name)}</b>"
 
 
-def _last_note(d: Dossier, action: str) -> str:
-    """The note of the latest ``action`` event, escaped for a paragraph."""
-    event = d.events.filter(action=action).order_by("-at", "-id").first()
+def _note(event: DossierEvent | None) -> str:
+    """The note of the recorded event, escaped for a paragraph."""
     return escape(event.note) if event else ""
 
 
@@ -312,7 +392,14 @@ def _pdf(
     return buffer.getvalue()
 
 
-def _form(d: Dossier, *, title: str, signers: tuple[str, str], body: list[Block]) -> bytes:
+def _form(
+    d: Dossier,
+    *,
+    title: str,
+    signers: tuple[str, str],
+    body: list[Block],
+    issued: dt.datetime | None,
+) -> bytes:
     """A one-stop form on portrait A4: agency header and national motto, title, body,
     the two signature blocks and the QR code to public tracking."""
     from reportlab.lib.pagesizes import A4
@@ -321,7 +408,7 @@ def _form(d: Dossier, *, title: str, signers: tuple[str, str], body: list[Block]
 
     st = _styles()
     width = A4[0] - 35 * mm
-    story: list[Any] = [*_header(d, st, width), Spacer(1, 10), _p(title, st, "title")]
+    story: list[Any] = [*_header(d, st, width, issued), Spacer(1, 10), _p(title, st, "title")]
     story.append(Spacer(1, 6))
     story += [_p(block, st) if isinstance(block, str) else block(st, width) for block in body]
     story += [Spacer(1, 12), _signature(st, width, *signers), Spacer(1, 6)]
@@ -335,12 +422,16 @@ def _form(d: Dossier, *, title: str, signers: tuple[str, str], body: list[Block]
     )
 
 
-def render_receipt(d: Dossier) -> bytes:
-    """Mẫu 01: receipt and appointment slip."""
+def render_receipt(d: Dossier, event: DossierEvent | None = None) -> bytes:
+    """Mẫu 01: receipt and appointment slip (of the ``receive`` event)."""
+    event = _event_for(d, "receipt", event)
+    due, _apology = _due_dates(_history_until(d, event)) if event is not None else (None, None)
+    appointment = due or d.original_due_date or d.due_date
     return _form(
         d,
         title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
         signers=("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        issued=_form_moment(d, "receipt", event),
         body=[
             escape(d.agency.name),
             *_applicant_lines(d),
@@ -350,7 +441,7 @@ def render_receipt(d: Dossier) -> bytes:
             f"Thời gian giải quyết hồ sơ theo quy định là: {d.procedure.processing_days} "
             "ngày làm việc.",
             f"Thời gian nhận hồ sơ: {_d(d.received_at, with_time=True)}.",
-            f"Thời gian trả kết quả giải quyết hồ sơ: <b>ngày {_d(d.appointment_date)}</b>.",
+            f"Thời gian trả kết quả giải quyết hồ sơ: <b>ngày {_d(appointment)}</b>.",
             "Đăng ký nhận kết quả tại: Bộ phận Tiếp nhận và Trả kết quả"
             + (" hoặc trên Cổng dịch vụ công." if d.channel == "online" else "."),
             f"Lệ phí: {int(d.fee_amount):,} đồng.".replace(",", ".")
@@ -360,16 +451,18 @@ def render_receipt(d: Dossier) -> bytes:
     )
 
 
-def render_additions(d: Dossier) -> bytes:
-    """Mẫu 02: request for additions."""
+def render_additions(d: Dossier, event: DossierEvent | None = None) -> bytes:
+    """Mẫu 02: request for additions (of a ``request_additions`` event)."""
+    event = _event_for(d, "additions", event)
     return _form(
         d,
         title="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
         signers=("", "NGƯỜI HƯỚNG DẪN"),
+        issued=_form_moment(d, "additions", event),
         body=[
             *_received_from(d),
             "Sau khi xem xét, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
-            _last_note(d, "request_additions") or "…",
+            _note(event) or "…",
             "Lý do: hồ sơ chưa đầy đủ hoặc chưa hợp lệ theo quy định. Thời gian chờ bổ sung "
             "không tính vào thời hạn giải quyết hồ sơ.",
             "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ "
@@ -380,56 +473,71 @@ def render_additions(d: Dossier) -> bytes:
     )
 
 
-def render_refusal(d: Dossier) -> bytes:
-    """Mẫu 03: refusal."""
+def render_refusal(d: Dossier, event: DossierEvent | None = None) -> bytes:
+    """Mẫu 03: refusal (of the ``refuse`` event)."""
+    event = _event_for(d, "refusal", event)
     return _form(
         d,
         title="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
         signers=("", "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        issued=_form_moment(d, "refusal", event),
         body=[
             *_received_from(d),
             "Căn cứ quy định tại Nghị định số 61/2018/NĐ-CP về thực hiện cơ chế một cửa, "
             "một cửa liên thông, cơ quan, đơn vị từ chối tiếp nhận, giải quyết hồ sơ "
             "này với lý do cụ thể như sau:",
-            _last_note(d, "refuse") or "…",
+            _note(event) or "…",
             "Xin thông báo để Ông/Bà được biết và thực hiện.",
         ],
     )
 
 
-def render_apology(d: Dossier) -> bytes:
-    """Mẫu 04: apology and new appointment."""
+def render_apology(d: Dossier, event: DossierEvent | None = None) -> bytes:
+    """Mẫu 04: apology and new appointment (of the ``apologize`` event): the due date
+    missed is the one in force before the apology, the new one the apology's."""
+    event = _event_for(d, "apology", event)
+    missed: dt.date | None = None
+    new_date: dt.date | None = None
+    if event is not None:
+        history = _history_until(d, event)
+        missed, _earlier = _due_dates(history[:-1])
+        new_date = _iso_date((event.data or {}).get("new_due_date"))
+    missed = missed or d.due_date
+    new_date = new_date or d.apology_due_date
     return _form(
         d,
         title="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
         signers=("", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
+        issued=_form_moment(d, "apology", event),
         body=[
             _addressee(d),
             f"Ngày {_d(d.received_at)}, {escape(d.agency.name)} tiếp nhận hồ sơ đề nghị "
             f"giải quyết thủ tục {escape(d.procedure.name)}, mã hồ sơ {escape(d.code)}.",
-            f"Thời hẹn trả kết quả giải quyết hồ sơ: ngày {_d(d.due_date)}.",
+            f"Thời hẹn trả kết quả giải quyết hồ sơ: ngày {_d(missed)}.",
             "Tuy nhiên đến nay, cơ quan, đơn vị chưa trả kết quả giải quyết hồ sơ của "
             "Ông/Bà đúng hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả. "
-            f"Lý do: {_last_note(d, 'apologize')}",
+            f"Lý do: {_note(event)}",
             "Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. "
             "Cơ quan, đơn vị xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà "
-            f"vào ngày <b>{_d(d.apology_due_date)}</b>.",
+            f"vào ngày <b>{_d(new_date)}</b>.",
             "Mong nhận được sự thông cảm của Ông/Bà.",
         ],
     )
 
 
-def render_stop(d: Dossier) -> bytes:
-    """Notice of stopping."""
+def render_stop(d: Dossier, event: DossierEvent | None = None) -> bytes:
+    """Notice of stopping (of the ``stop`` event)."""
+    event = _event_for(d, "stop", event)
     return _form(
         d,
         title="THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ",
         signers=("", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
+        issued=_form_moment(d, "stop", event),
         body=[
             _addressee(d),
             f"{escape(d.agency.name)} thông báo dừng xử lý hồ sơ mã {escape(d.code)}, "
             f"thủ tục {escape(d.procedure.name)}, tiếp nhận ngày {_d(d.received_at)}.",
-            f"Lý do dừng xử lý: {_last_note(d, 'stop') or '…'}",
+            f"Lý do dừng xử lý: {_note(event) or '…'}",
             "Hồ sơ và giấy tờ đã nộp được trả lại cho Ông/Bà tại Bộ phận Tiếp nhận và Trả "
             "kết quả. Ông/Bà có thể nộp lại hồ sơ khi đáp ứng đủ điều kiện.",
         ],
@@ -460,25 +568,37 @@ def _events_table(events: Sequence[DossierEvent], st: dict[str, Any], width: flo
     return _grid(rows, [width * 0.3, width * 0.2, width * 0.2, width * 0.3])
 
 
-def render_control(d: Dossier) -> bytes:
-    """Mẫu 05: process control sheet."""
-    events = list(d.events.select_related("agency").order_by("at", "id"))
+def render_control(d: Dossier, event: DossierEvent | None = None) -> bytes:
+    """Mẫu 05: process control sheet: the history up to ``event`` (by default all of it),
+    dated by that event."""
+    event = _event_for(d, "control", event)
+    events = _history_until(d, event)
+    appointment = d.appointment_date
+    if event is not None and events and len(events) < d.events.count():
+        # An earlier state of the sheet: the appointment as it stood then.
+        due, apology = _due_dates(events)
+        appointment = apology or due or appointment
     return _form(
         d,
         title="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
         signers=("", "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        issued=_form_moment(d, "control", event),
         body=[
             f"Kèm theo hồ sơ của: <b>{escape(d.applicant_name)}</b> — mã hồ sơ "
             f"<b>{escape(d.code)}</b>",
             f"Nộp tại: {escape(d.agency.name)}",
             f"Nhận lúc: {_d(d.received_at, with_time=True)}",
-            f"Hẹn trả kết quả: ngày {_d(d.appointment_date)}",
+            f"Hẹn trả kết quả: ngày {_d(appointment)}",
             lambda st, width: _events_table(events, st, width),
         ],
     )
 
 
-RENDERERS = {
+class Renderer(Protocol):
+    def __call__(self, d: Dossier, event: DossierEvent | None = None) -> bytes: ...
+
+
+RENDERERS: dict[str, Renderer] = {
     "receipt": render_receipt,
     "additions": render_additions,
     "refusal": render_refusal,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tinhso.dossiers.models import Dossier, IssuedForm
-from tinhso.dossiers.pdf.forms import RENDERERS
+from tinhso.dossiers.models import Dossier, DossierEvent, IssuedForm
+from tinhso.dossiers.pdf.forms import RENDERERS, form_event
 
 # Forms that only make sense once the matching event happened.
 PRECONDITIONS = {
@@ -23,17 +23,30 @@ def form_available(dossier: Dossier, kind: str) -> bool:
     return check is not None and bool(check(dossier))
 
 
-def form_issue(*, dossier: Dossier, kind: str, by: Any = None) -> IssuedForm:
+def form_issue(
+    *, dossier: Dossier, kind: str, by: Any = None, event: DossierEvent | None = None
+) -> IssuedForm:
+    """Render the form of ``kind`` recording ``event`` (by default the latest event of
+    the form's action) and keep it; its dates are the event's, not today's."""
     from tinhso.dossiers.services import form_store
 
-    content = RENDERERS[kind](dossier)
+    content = RENDERERS[kind](dossier, event)
     return form_store(dossier=dossier, kind=kind, content=content, by=by)  # type: ignore[no-any-return]
 
 
 def form_latest_or_issue(*, dossier: Dossier, kind: str, by: Any = None) -> IssuedForm:
-    """The last issued PDF of ``kind`` (the control sheet is always regenerated: it grows)."""
+    """The kept PDF of ``kind`` if it records the latest event of its action (issued at or
+    after it), otherwise a new one recording that event. The control sheet is always
+    regenerated: it grows."""
     if kind != "control":
         latest = dossier.forms.filter(kind=kind).order_by("-created_at", "-id").first()
-        if latest is not None and latest.file and latest.file.storage.exists(latest.file.name):
+        event = form_event(dossier, kind)
+        if (
+            latest is not None
+            and latest.file
+            and latest.file.storage.exists(latest.file.name)
+            and (event is None or latest.created_at >= event.at)
+        ):
             return latest
+        return form_issue(dossier=dossier, kind=kind, by=by, event=event)
     return form_issue(dossier=dossier, kind=kind, by=by)
