@@ -326,6 +326,23 @@ def messy_files() -> list[Messy]:
             rows=5,
         ),
         Messy(
+            "bao-cao-ho-ngheo.xls",  # Excel 97-2003, written by make_xls.py
+            Path(__file__).with_name("bao-cao-ho-ngheo.xls").read_bytes(),
+            types={
+                "don_vi": "text",
+                "so_ho_ngheo": "int",
+                "ty_le": "numeric",
+                "ngay_ra_soat": "date",
+            },
+            cells=[
+                ("don_vi", 1, "Thị trấn Đô Lương"),
+                ("ty_le", 2, 6.75),
+                ("ngay_ra_soat", 0, "2024-03-05"),
+                ("so_ho_ngheo", 2, 230),
+            ],
+            rows=3,
+        ),
+        Messy(
             "truong-hoc.ods",
             ods_simple(),
             types={"huyen": "text", "so_truong": "int", "ty_le_kien_co_hoa": "numeric"},
