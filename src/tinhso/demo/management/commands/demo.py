@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tinhso.core.management.commands.serve import gunicorn_argv
 from tinhso.demo.core_data import ACCOUNTS, demo_passwords
+
+
+def demo_environment(environ: Mapping[str, str], port: int) -> dict[str, str]:
+    """The environment of the demo's web server and worker: demo mode, and the public
+    address of the port being served (QR codes and links on forms) unless
+    ``PUBLIC_BASE_URL`` is set."""
+    env = {**environ, "TINHSO_ENV": "demo"}
+    if not env.get("PUBLIC_BASE_URL", "").strip():
+        env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    return env
 
 
 class Command(BaseCommand):
@@ -37,7 +48,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         port = options["port"] or int(os.environ.get("PORT", "8000"))
-        env = {**os.environ, "TINHSO_ENV": "demo"}
+        env = demo_environment(os.environ, port)
         worker = None
         if settings.TASK_BACKEND != "immediate":
             worker = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"], env=env)
