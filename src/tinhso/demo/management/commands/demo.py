@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -12,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tinhso.core.management.commands.serve import gunicorn_argv
 from tinhso.demo.core_data import ACCOUNTS, demo_passwords
+from tinhso.demo.processes import Supervisor
 
 
 def demo_environment(environ: Mapping[str, str], port: int) -> dict[str, str]:
@@ -31,14 +31,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="chỉ chuẩn bị dữ liệu, không chạy máy chủ"
         )
+        parser.add_argument(
+            "--no-load",
+            action="store_true",
+            help="không nạp dữ liệu trình diễn (chạy lại nhanh trên dữ liệu đã nạp)",
+        )
         parser.add_argument("--port", type=int, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
             raise CommandError("Lệnh demo chỉ chạy khi TINHSO_ENV=demo.")
+        port = options["port"] or int(os.environ.get("PORT", "8000"))
+        env = demo_environment(os.environ, port)
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("Đang nạp dữ liệu trình diễn…")
-        call_command("load_demo")
+        if not options["no_load"]:
+            self.stdout.write("Đang nạp dữ liệu trình diễn…")
+            call_command("load_demo")
         passwords = demo_passwords()
         self.stdout.write("\nTài khoản trình diễn (chỉ ở chế độ demo):")
         for account in ACCOUNTS:
@@ -47,18 +55,13 @@ class Command(BaseCommand):
             )
         if options["no_serve"]:
             return
-        port = options["port"] or int(os.environ.get("PORT", "8000"))
-        env = demo_environment(os.environ, port)
-        worker = None
+        supervisor = Supervisor()
+        supervisor.start(gunicorn_argv(host="127.0.0.1", port=port, workers=2), env)
         if settings.TASK_BACKEND != "immediate":
-            worker = subprocess.Popen([sys.executable, "-m", "tinhso.cli", "worker"], env=env)
+            supervisor.start([sys.executable, "-m", "tinhso.cli", "worker"], env)
         self.stdout.write(f"\nMở http://127.0.0.1:{port}/ (Ctrl+C để dừng)\n")
-        sys.stdout.flush()
-        try:
-            subprocess.call(gunicorn_argv(host="127.0.0.1", port=port, workers=2), env=env)  # noqa: S603
-        except KeyboardInterrupt:
-            pass
-        finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+        self.stdout.flush()
+        status = supervisor.run()
+        self.stdout.write("Đã dừng máy chủ web và worker.")
+        if status:
+            raise CommandError(f"Máy chủ web hoặc worker dừng bất thường (mã {status}).")
