@@ -288,6 +288,31 @@ def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
 
 
+def health_floor(base: str, clients: int, per_client: int) -> dict[str, float]:
+    """The floor: the same clients calling ``/api/v1/health`` only, before the dossiers."""
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def loop() -> None:
+        http_client = Http(base)
+        for _ in range(per_client):
+            t0 = time.perf_counter()
+            status, _body = http_client.request("GET", "/api/v1/health", None, {})
+            with lock:
+                times.append(time.perf_counter() - t0)
+            assert status == 200, status
+        http_client.close()
+
+    threads = [threading.Thread(target=loop) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"rate": len(times) / elapsed, "p50": pct(times, 50), "p99": pct(times, 99)}
+
+
 def cpu_seconds(match: str) -> float:
     """User+system CPU seconds of the live processes whose command line contains ``match``
     (Linux /proc). Counting CPU time, not wall time, tells what one dossier costs even
@@ -325,6 +350,7 @@ def main() -> None:
     data = build(args.clients)
     server = Server(args.workers, free_port())
     server.start()
+    floor = health_floor(server.base, args.clients, per_client=max(20, args.dossiers // 20))
     stats = Stats()
     per_client = [list(range(c, args.dossiers, args.clients)) for c in range(args.clients)]
     stop_at = time.monotonic() + 600
@@ -392,6 +418,10 @@ def main() -> None:
             + ", ".join(f"{k} {v:.1f} ms" for k, v in per.items())
             + f"; total {total:.1f} ms → at most {2000 / total:.0f}/s on 2 dedicated cores"
         )
+    print(
+        f"floor: /api/v1/health alone, same clients: {floor['rate']:.0f} requests/s, "
+        f"p50 {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms"
+    )
     print("| step | n | p50 ms | p99 ms |")
     print("|---|---|---|---|")
     for step in ("health", "submit", "receive"):
