@@ -8,12 +8,19 @@ their usual variants: "… đối với tổ chức", "… trong trường hợp
 national form ``1.001193``. Everything is drawn from a seeded random generator, so two
 runs build the same catalog. Idempotent: procedures already present are left alone
 (an edit made in the admin survives a re-run); the first load uses bulk inserts.
+
+A required document whose name states a condition ("… (trường hợp ủy quyền)",
+"… (nếu có)") is only needed in some cases, so it is optional: the applicant who is not
+in that case must be able to submit without it. A re-run makes such documents optional in
+procedures loaded by earlier versions of this builder, with a new procedure version.
 """
 
 from __future__ import annotations
 
 import io
 import random
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -48,6 +55,17 @@ TEMPLATE_DIR = "procedures/templates"
 FONT_DIR = Path(__file__).resolve().parent.parent / "assessment" / "fonts"
 
 P, C = "province", "commune"
+
+# "trường hợp …", "nếu có", "(nếu …)": the document is only needed in some cases.
+_CONDITION = re.compile(r"trường hợp|\bnếu\b", re.IGNORECASE)
+CONDITIONAL_FIX_NOTE = (
+    "Dữ liệu trình diễn: giấy tờ chỉ cần trong một số trường hợp chuyển thành không bắt buộc"
+)
+
+
+def states_a_condition(document_name: str) -> bool:
+    """Whether a required document's name says it is only needed in some cases."""
+    return bool(_CONDITION.search(unicodedata.normalize("NFC", document_name)))
 
 
 @dataclass(frozen=True)
@@ -1519,7 +1537,11 @@ def demo_specs() -> list[ProcedureSpec]:
         ]
         extra_docs = rng.sample(list(f.documents), k=min(len(f.documents), rng.randint(1, 3)))
         for doc in extra_docs:
-            documents.append(DocumentSpec(doc, rng.choice(COPIES), rng.random() < 0.85))
+            # The same draws as before, in the same order: the rest of the catalogue and
+            # the procedures already loaded stay the same.
+            copies = rng.choice(COPIES)
+            required = rng.random() < 0.85
+            documents.append(DocumentSpec(doc, copies, required and not states_a_condition(doc)))
         for doc, copies in rng.sample(list(GENERIC_DOCUMENTS), k=rng.randint(0, 2)):
             documents.append(DocumentSpec(doc, copies, doc.startswith("Bản sao Căn cước")))
         documents = documents[:6]
@@ -1607,6 +1629,7 @@ def build_procedures() -> dict[str, int]:
         with audit_suppressed():
             _write_templates(fields_needed)
             _bulk_create(missing, fields_needed)
+    made_optional = _conditional_documents_optional(specs)
     codes = [s.code for s in specs]
     counts = {
         level: Procedure.objects.filter(code__in=codes, online_level=level).count()
@@ -1619,7 +1642,33 @@ def build_procedures() -> dict[str, int]:
         "full_online": counts["full"],
         "information_only": counts["information"],
         "created": len(missing),
+        "documents_made_optional": made_optional,
     }
+
+
+def _conditional_documents_optional(specs: list[ProcedureSpec]) -> int:
+    """Make optional the conditional documents that an earlier version of this builder
+    loaded as required (same procedure, position and name as an optional one of the specs),
+    recording a new version of each procedure changed. The number of documents changed."""
+    from tinhso.procedures.services import procedure_record_version
+
+    optional = {
+        (s.code, position, d.name)
+        for s in specs
+        for position, d in enumerate(s.documents, start=1)
+        if not d.is_required and states_a_condition(d.name)
+    }
+    codes = {code for code, _position, _name in optional}
+    rows = RequiredDocument.objects.filter(is_required=True, procedure__code__in=codes).values_list(
+        "pk", "procedure_id", "procedure__code", "position", "name"
+    )
+    stale = [(pk, procedure_id) for pk, procedure_id, *key in rows if tuple(key) in optional]
+    if not stale:
+        return 0
+    RequiredDocument.objects.filter(pk__in=[pk for pk, _ in stale]).update(is_required=False)
+    for procedure in Procedure.objects.filter(pk__in={procedure_id for _, procedure_id in stale}):
+        procedure_record_version(procedure=procedure, note=CONDITIONAL_FIX_NOTE)
+    return len(stale)
 
 
 def _bulk_create(specs: list[ProcedureSpec], field_names: dict[str, str]) -> None:
