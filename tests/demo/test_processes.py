@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tinhso.demo.processes import Supervisor
+
 # A parent running the supervisor over children that each start a grandchild in their
 # group (as gunicorn's master starts its workers), writing every pid to a file.
 PARENT = textwrap.dedent(
@@ -119,3 +121,23 @@ def test_when_a_child_ends_on_its_own_the_others_are_stopped(tmp_path: Path) -> 
         assert gone_within(pids, 10) == []
     finally:
         cleanup(pids)
+
+
+def test_a_signal_that_arrives_before_a_child_starts_still_stops_it() -> None:
+    supervisor = Supervisor(grace=5.0)
+    supervisor.install()
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)  # caught: recorded, nothing to forward yet
+        deadline = time.monotonic() + 5
+        while supervisor.received is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert supervisor.received == signal.SIGTERM
+        child = supervisor.start(
+            [sys.executable, "-c", "import time; time.sleep(600)"], dict(os.environ)
+        )
+        started = time.monotonic()
+        assert supervisor.run() == 0
+        assert child.returncode == -signal.SIGTERM  # terminated, not killed after the grace
+        assert time.monotonic() - started < 4
+    finally:
+        supervisor.uninstall()

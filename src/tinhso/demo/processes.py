@@ -32,7 +32,11 @@ class Supervisor:
     received: int | None = None
     _previous: dict[int, Any] = field(default_factory=dict)
 
+    _signalled: set[int] = field(default_factory=set)
+
     def start(self, argv: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+        """Start a child in a new process group (install first: a signal that arrives
+        while the children start is then forwarded, or acted on by :meth:`stop`)."""
         child = subprocess.Popen(list(argv), env=dict(env), process_group=0)  # noqa: S603
         self.children.append(child)
         return child
@@ -43,14 +47,17 @@ class Supervisor:
 
     def _signal_all(self, signum: int) -> None:
         # Only groups whose leader has not been reaped: its id cannot have been reused.
-        for child in self.children:
+        for child in list(self.children):
             if child.returncode is not None:
                 continue
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(child.pid, signum)  # the group may have gone already
+            self._signalled.add(child.pid)
 
     def install(self) -> None:
         """Forward SIGTERM and SIGINT to the children's groups (main thread only)."""
+        if self._previous:
+            return
         for signum in FORWARDED:
             self._previous[signum] = signal.signal(signum, self._forward)
 
@@ -86,8 +93,11 @@ class Supervisor:
         whatever is left in the groups (a stubborn leader, orphaned grandchildren), then
         reap the leaders. A forwarded signal is not repeated (a second SIGTERM or SIGINT
         makes the task worker quit at once instead of finishing its task)."""
-        if self.received is None:
-            self._signal_all(signal.SIGTERM)
+        for child in self.children:
+            if child.pid not in self._signalled and child.returncode is None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.pid, signal.SIGTERM)
+                self._signalled.add(child.pid)
         deadline = time.monotonic() + self.grace
         while time.monotonic() < deadline and not all(self._exited(c) for c in self.children):
             time.sleep(0.1)

@@ -56,9 +56,15 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         supervisor = Supervisor()
-        supervisor.start(gunicorn_argv(host="127.0.0.1", port=port, workers=2), env)
-        if settings.TASK_BACKEND != "immediate":
-            supervisor.start([sys.executable, "-m", "tinhso.cli", "worker"], env)
+        supervisor.install()  # before the children start: no signal is missed
+        try:
+            supervisor.start(gunicorn_argv(host="127.0.0.1", port=port, workers=2), env)
+            if settings.TASK_BACKEND != "immediate":
+                supervisor.start([sys.executable, "-m", "tinhso.cli", "worker"], env)
+        except BaseException:
+            supervisor.stop()  # what started already
+            supervisor.uninstall()
+            raise
         self.stdout.write(f"\nMở http://127.0.0.1:{port}/ (Ctrl+C để dừng)\n")
         self.stdout.flush()
         status = supervisor.run()
