@@ -248,3 +248,11 @@ def test_sqlite_index_builds_leave_the_connection_settings_as_they_were() -> Non
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA threads")
         assert cursor.fetchone()[0] == before
+
+
+def test_a_file_with_a_header_and_no_rows_loads_an_empty_table() -> None:
+    table = loaded("Mã,Tên\n".encode())
+    assert table.status == DatastoreTable.Status.ACTIVE, table.error
+    assert table.row_count == 0
+    assert [f["id"] for f in table.fields] == ["ma", "ten"]
+    assert records(table) == []
