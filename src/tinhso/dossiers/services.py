@@ -410,9 +410,9 @@ def _create(
                 reused_from=old.reused_from or old,
                 uploaded_by=submitted_by,
             )
-        event = _event(dossier, "submit", "", dossier.state, submitted_by, agency, note="")
+        event = _event(dossier, "submit", "", dossier.state, submitted_by, agency, at=now)
         if state == State.AWAITING_PAYMENT:
-            _event(dossier, "awaiting_payment", state, state, None, agency)
+            _event(dossier, "awaiting_payment", state, state, None, agency, at=now)
     audit_record(
         action="dossier_submit",
         object_type="dossiers.dossier",
@@ -459,8 +459,10 @@ def _event(
     *,
     note: str = "",
     data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> DossierEvent:
     return DossierEvent.objects.create(
+        at=at or timezone.now(),
         dossier=dossier,
         action=action,
         from_state=from_state,
@@ -778,9 +780,11 @@ def dossier_act(
                 )
                 for upload, info in zip(uploads, infos, strict=True):
                     _store_file(d, upload, info, kind, actor)
-            event = _event(d, action, from_state, d.state, actor, agency, note=note, data=extra)
+            event = _event(
+                d, action, from_state, d.state, actor, agency, note=note, data=extra, at=moment
+            )
             for name, state in followups:
-                _event(d, name, state, state, None, d.agency)
+                _event(d, name, state, state, None, d.agency, at=moment)
         audit_record(
             action=f"dossier_{action}",
             object_type="dossiers.dossier",
