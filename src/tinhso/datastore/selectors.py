@@ -115,6 +115,9 @@ def build_filters(
     ``full_text`` (like a text ``q`` but over every column, numbers and dates included)."""
     clauses: list[str] = []
     params: list[Any] = []
+    _refuse_nul(filters, "filters")
+    _refuse_nul(q, "q")
+    _refuse_nul(full_text, "full_text")
     if full_text is not None and full_text != "":
         if not isinstance(full_text, str):
             raise DatastoreValidationError({"full_text": [_("full_text phải là chuỗi.")]})
@@ -190,6 +193,20 @@ def build_filters(
                 params.extend(values)
             clauses.append("(" + " OR ".join(ors) + ")" if ors else "1=0")
     return " AND ".join(clauses), params
+
+
+def _refuse_nul(value: Any, param: str) -> None:
+    """A NUL character cannot be stored in text (PostgreSQL refuses it, SQLite cuts the
+    pattern there and would match every row): refuse it by name."""
+    texts = [value] if isinstance(value, str) else []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            texts.append(str(k))
+            texts.extend(str(x) for x in (v if isinstance(v, list) else [v]))
+    if any("\x00" in t for t in texts):
+        raise DatastoreValidationError(
+            {param: [_("%(param)s có ký tự NUL (mã 0), không được phép.") % {"param": param}]}
+        )
 
 
 def _searchable(table: DatastoreTable) -> list[dict[str, Any]]:

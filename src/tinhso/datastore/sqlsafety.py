@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 import time
 import uuid
@@ -273,6 +274,8 @@ PG_TYPES = {
 
 
 MAX_REPEAT = 1000
+# The first keyword of a statement, after comments and opening parentheses.
+_FIRST_WORD = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*([A-Za-z_]+)", re.S)
 
 
 class SqlRefused(DatastoreValidationError):
@@ -302,6 +305,19 @@ _STATEMENT_KEYS = frozenset(
         *("insert", "update", "delete", "merge", "create", "drop", "alter", "command"),
         *("copy", "set", "pragma", "transaction", "commit", "rollback", "truncatetable"),
         *("grant", "revoke", "use", "describe", "show", "analyze", "kill"),
+    )
+)
+
+
+# First words of statements other than queries (those sqlglot cannot even parse included),
+# so that a refusal names the statement instead of reporting a syntax error.
+_OTHER_STATEMENTS = _STATEMENT_KEYS | frozenset(
+    (
+        *("attach", "detach", "vacuum", "reindex", "cluster", "call", "do", "prepare"),
+        *("execute", "deallocate", "listen", "notify", "unlisten", "load", "discard", "reset"),
+        *("lock", "import", "refresh", "checkpoint", "declare", "fetch", "move", "close"),
+        *("savepoint", "release", "begin", "start", "end", "abort", "comment", "replace"),
+        *("upsert", "truncate", "security", "reassign", "cancel"),
     )
 )
 
@@ -363,9 +379,17 @@ def _check(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable], dict[str,
         raise SqlRefused(_("Thiếu câu truy vấn SQL (tham số sql)."))
     if len(sql) > 20_000:
         raise SqlRefused(_("Câu truy vấn quá dài (tối đa 20.000 ký tự)."))
+    if "\x00" in sql:
+        raise SqlRefused(_("Câu SQL có ký tự NUL (mã 0), không được phép."))
     try:
         statements = [s for s in sqlglot.parse(sql, read="postgres") if s is not None]
     except (ParseError, TokenError) as exc:
+        first = _FIRST_WORD.match(sql)
+        if first and first.group(1).lower() in _OTHER_STATEMENTS:
+            raise SqlRefused(
+                _("Chỉ cho phép câu lệnh SELECT (chỉ đọc), không được “%(kind)s”.")
+                % {"kind": first.group(1).upper()[:30]}
+            ) from None
         raise SqlRefused(
             _("Câu SQL không hợp lệ: %(err)s") % {"err": str(exc).splitlines()[0][:200]}
         ) from None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from tinhso.core.text import clean_text, slugify_vi
+from tinhso.datastore.ingest.errors import LoadError
 
 _NUMBERISH = re.compile(r"[ \t]*[+-]?[\d.,]+%?[ \t]*|[ \t]*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}.*")
 MAX_HEADER_ROWS = 3
@@ -65,6 +66,18 @@ def detect_header(
             if filled >= threshold and filled >= min(2, typical):
                 start = i
                 break
+        if not any(_is_text(c) for c in rows[start]):
+            # Only numbers or dates where the column names should be: the file has no
+            # header row (or an empty one), and taking a data row as names would lose it.
+            shown = ", ".join(c.strip() for c in rows[start] if c.strip())
+            raise LoadError(
+                _(
+                    "Không tìm thấy dòng tiêu đề: dòng %(line)d chỉ có số hoặc ngày (%(cells)s), "
+                    "không phải tên cột. Hãy thêm dòng tiêu đề (tên các cột) vào đầu bảng, "
+                    "hoặc chọn dòng tiêu đề trong tuỳ chọn nạp."
+                )
+                % {"line": start + 1, "cells": shown[:100]}
+            )
     header_rows = [start]
     # Merge following rows that continue the header: text only, and the row above has
     # gaps (merged parent cells) or the cells are Excel-merged vertically.

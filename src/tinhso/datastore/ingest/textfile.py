@@ -11,7 +11,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -65,6 +64,26 @@ def _looks_binary(sample: bytes) -> bool:
         return True
     control = sum(1 for b in sample[:8192] if b < 32 and b not in (9, 10, 12, 13))
     return control > len(sample[:8192]) * 0.02
+
+
+def _refuse_stray_nul(sample: bytes) -> None:
+    """A text file with a few NUL bytes (a damaged export) is refused naming the byte and
+    its line, rather than called binary; text columns cannot hold NUL on PostgreSQL."""
+    nul = sample.find(b"\x00")
+    if nul < 0 or sample.count(b"\x00") > 16:
+        return
+    rest = sample.replace(b"\x00", b"")
+    if _looks_binary(rest):
+        return
+    line = sample.count(b"\n", 0, nul) + 1
+    raise LoadError(
+        _(
+            "Dòng %(line)d có ký tự NUL (byte 0), không được phép trong văn bản. "
+            "Hãy xoá ký tự này (tệp có thể bị hỏng khi xuất) rồi tải lại."
+        )
+        % {"line": line},
+        line=line,
+    )
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -124,6 +143,7 @@ def detect_encoding(path: Path) -> str:
     utf16 = _utf16_without_bom(sample)
     if utf16:
         return utf16
+    _refuse_stray_nul(sample)
     if _looks_binary(sample):
         raise LoadError(
             _(
@@ -187,9 +207,16 @@ def open_text(path: Path, encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="strict", newline="")
 
 
+def _clean_line(line: str) -> str:
+    line = unicodedata.normalize("NFC", line)
+    # A byte order mark inside the file (files joined together) is invisible noise.
+    return line.replace("\ufeff", "") if "\ufeff" in line else line
+
+
 def nfc_lines(fh: io.TextIOWrapper) -> Iterator[str]:
-    """Lines in NFC (cp1258 decodes tone marks as combining characters)."""
-    return map(partial(unicodedata.normalize, "NFC"), fh)
+    """Lines in NFC (cp1258 decodes tone marks as combining characters), without byte
+    order marks left inside the file."""
+    return map(_clean_line, fh)
 
 
 def sniff_delimiter(path: Path, encoding: str, *, prefer: str | None = None) -> str:
