@@ -69,6 +69,18 @@ def _error_message(err: dict[str, Any]) -> str:
         return _("Phải là thời điểm dạng ISO 8601.")
     if kind == "json_invalid":
         return _("JSON không hợp lệ.")
+    if kind == "text_control_character":
+        return _("Không được chứa ký tự điều khiển (ví dụ ký tự NUL).")
+    if kind in {"string_unicode", "string_type"}:
+        return _("Phải là văn bản (chuỗi ký tự Unicode hợp lệ).")
+    if kind in {"list_type", "too_long", "too_short"}:
+        if kind == "too_long":
+            return _("Nhiều nhất %(n)s phần tử.") % {"n": ctx.get("max_length", "?")}
+        if kind == "too_short":
+            return _("Ít nhất %(n)s phần tử.") % {"n": ctx.get("min_length", "?")}
+        return _("Phải là một danh sách.")
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return _("Phải là một đối tượng JSON.")
     return _("Giá trị không hợp lệ: %(msg)s") % {"msg": err.get("msg", "")}
 
 
@@ -114,7 +126,11 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):
+        # django-ninja's own (English) words for a body that is not JSON.
+        detail = _("Nội dung yêu cầu không phải JSON hợp lệ.")
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(DomainError)

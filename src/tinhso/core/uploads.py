@@ -335,6 +335,33 @@ _ODF_MIMETYPES = {
 }
 
 
+# An office file or archive whose members expand beyond this, or more than this many times
+# their stored size, is refused as a possible zip bomb (a real .docx or .xlsx of a
+# few MB expands to tens of MB at most, about 10-20 times).
+ZIP_MAX_EXPANDED_BYTES = 500 * 1024 * 1024
+ZIP_MAX_RATIO = 200
+
+
+def _refuse_zip_bomb(archive: zipfile.ZipFile, original: str) -> None:
+    members = archive.infolist()
+    expanded = sum(m.file_size for m in members)
+    stored = sum(m.compress_size for m in members) or 1
+    if expanded > ZIP_MAX_EXPANDED_BYTES or (
+        expanded > 10 * 1024 * 1024 and expanded / stored > ZIP_MAX_RATIO
+    ):
+        raise UploadRejected(
+            _(
+                "Tệp “%(name)s” khi giải nén ra tới %(mb)s MB (gấp %(ratio)s lần); "
+                "có thể là tệp nén độc hại, tệp bị từ chối."
+            )
+            % {
+                "name": original,
+                "mb": f"{expanded / (1024 * 1024):.0f}",
+                "ratio": f"{expanded / stored:.0f}",
+            }
+        )
+
+
 def _check_zip(upload: UploadedFile, head: bytes, kind: FileKind, original: str) -> None:
     if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         raise _mismatch(original, kind, _describe(head))
@@ -343,6 +370,7 @@ def _check_zip(upload: UploadedFile, head: bytes, kind: FileKind, original: str)
         file.seek(0)
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
+            _refuse_zip_bomb(archive, original)
             if kind.check in _ZIP_MEMBERS and _ZIP_MEMBERS[kind.check] not in names:
                 raise _mismatch(original, kind, "ZIP")
             if kind.check in _ODF_MIMETYPES and (

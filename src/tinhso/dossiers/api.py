@@ -6,8 +6,9 @@ No ``from __future__ import annotations`` here: it breaks ninja's Query[...] sch
 import base64
 import binascii
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
 from django.utils import timezone
@@ -35,13 +36,22 @@ from tinhso.dossiers.services import (
     dossier_act,
     dossier_submit,
 )
-from tinhso.dossiers.validators import citizen_id_error
+from tinhso.dossiers.validators import (
+    Text,
+    citizen_id_error,
+    code_is_plausible,
+    new_due_date_error,
+)
 from tinhso.dossiers.workflow import ACTIONS, action_label
 from tinhso.procedures.models import Procedure
 
 router = Router(tags=["dossiers"])
 
 CODE_PATTERN = r"^[A-Za-z0-9.]{1,20}-[0-9]{6}-[0-9]{1,8}$"
+MAX_ID = 2**63 - 1
+
+
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ConflictOut(Schema):
@@ -52,38 +62,38 @@ class ConflictOut(Schema):
 
 
 class FileIn(Schema):
-    name: str = Field(..., max_length=200, description="Tên tệp, ví dụ to-khai.pdf")
+    name: Text = Field(..., max_length=200, description="Tên tệp, ví dụ to-khai.pdf")
     content_base64: str = Field(..., description="Nội dung tệp, mã hoá base64")
-    required_document_id: int | None = Field(None, description="Thành phần hồ sơ của thủ tục")
+    required_document_id: RowId | None = Field(None, description="Thành phần hồ sơ của thủ tục")
 
 
 class ApplicantIn(Schema):
-    full_name: str = Field("", max_length=150)
+    full_name: Text = Field("", max_length=150)
     birth_date: dt.date | None = None
-    address: str = Field("", max_length=500)
-    phone: str = Field("", max_length=20)
-    email: str = Field("", max_length=254)
+    address: Text = Field("", max_length=500)
+    phone: Text = Field("", max_length=20)
+    email: Text = Field("", max_length=254)
 
 
 class DossierIn(Schema):
-    procedure_code: str = Field(..., max_length=50)
-    agency_code: str | None = Field(None, max_length=20)
+    procedure_code: Text = Field(..., max_length=50)
+    agency_code: Text | None = Field(None, max_length=20)
     channel: Literal["online", "counter", "post"] = "online"
-    citizen_id: str = Field("", max_length=12, description="Số định danh cá nhân 12 chữ số")
+    citizen_id: Text = Field("", max_length=12, description="Số định danh cá nhân 12 chữ số")
     applicant: ApplicantIn | None = None
-    note: str = Field("", max_length=5000)
+    note: Text = Field("", max_length=5000)
     files: list[FileIn] = Field(default_factory=list, max_length=MAX_FILES)
-    reuse_document_ids: list[int] = Field(default_factory=list, max_length=MAX_FILES)
+    reuse_document_ids: list[RowId] = Field(default_factory=list, max_length=MAX_FILES)
     fee_paid_at_counter: bool = False
 
 
 class ActionIn(Schema):
     version: int | None = Field(
-        None, ge=1, description="Phiên bản hồ sơ đã đọc; khác phiên bản hiện tại → 409"
+        None, ge=1, le=MAX_ID, description="Phiên bản hồ sơ đã đọc; khác phiên bản hiện tại → 409"
     )
-    note: str = Field("", max_length=5000)
+    note: Text = Field("", max_length=5000)
     new_due_date: dt.date | None = Field(None, description="Ngày hẹn mới (apologize)")
-    agency_code: str | None = Field(None, max_length=20, description="Cơ quan nhận (transfer)")
+    agency_code: Text | None = Field(None, max_length=20, description="Cơ quan nhận (transfer)")
 
 
 class EventOut(Schema):
@@ -290,7 +300,14 @@ def _decode(f: FileIn) -> SimpleUploadedFile:
             _("Nội dung tệp “%(name)s” không phải base64 hợp lệ.") % {"name": f.name},
             field="files",
         ) from None
-    return SimpleUploadedFile(f.name, content)
+    try:
+        return SimpleUploadedFile(f.name, content)
+    except SuspiciousFileOperation:
+        raise DossierError(
+            _("Tệp cần có tên kèm phần mở rộng, ví dụ to-khai.pdf (đã gửi: “%(name)s”).")
+            % {"name": f.name},
+            field="files",
+        ) from None
 
 
 _ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
@@ -414,6 +431,8 @@ def _counter_applicant(payload: DossierIn) -> ApplicantData:
     summary="Một hồ sơ (người nộp: dòng thời gian; cán bộ: lịch sử đầy đủ)",
 )
 def dossier_detail(request: HttpRequest, code: str) -> Status[dict[str, Any]]:
+    if not code_is_plausible(code):
+        return Status(404, {"detail": _("Không tìm thấy hồ sơ.")})
     dossier = selectors.dossier_get_for_user(code=code, user=request.user)
     if dossier is None:
         return Status(404, {"detail": _("Không tìm thấy hồ sơ.")})
@@ -432,7 +451,9 @@ def dossier_action(
     user: User = request.user  # type: ignore[assignment]
     # The service reads the dossier again under a row lock and answers 404 when ``user``
     # may not see it: here only its id is looked up.
-    dossier = Dossier.objects.only("pk").filter(code=code).first()
+    dossier = (
+        Dossier.objects.only("pk").filter(code=code).first() if code_is_plausible(code) else None
+    )
     if dossier is None or (
         action not in ACTIONS and selectors.dossier_get_for_user(code=code, user=user) is None
     ):
@@ -445,6 +466,10 @@ def dossier_action(
                 % {"action": action, "list": ", ".join(ACTIONS)}
             },
         )
+    if payload.new_due_date is not None:
+        problem = new_due_date_error(payload.new_due_date, today=timezone.localdate())
+        if problem:
+            return Status(422, {"detail": problem})
     target = None
     if payload.agency_code:
         target = Agency.objects.filter(code=payload.agency_code).first()
@@ -473,9 +498,10 @@ def dossier_action(
     summary="Tra cứu công khai tình trạng hồ sơ (không có dữ liệu cá nhân)",
 )
 def track(request: HttpRequest, code: str) -> Status[dict[str, Any]]:
-    info = selectors.tracking_info(code=code[:60])
+    info = selectors.tracking_info(code=code) if code_is_plausible(code) else None
     if info is None:
-        return Status(404, {"detail": _("Không có hồ sơ mã %(code)s.") % {"code": code[:60]}})
+        shown = "".join(c for c in code[:60] if c.isprintable())
+        return Status(404, {"detail": _("Không có hồ sơ mã %(code)s.") % {"code": shown}})
     return Status(200, info)
 
 

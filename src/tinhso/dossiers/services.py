@@ -234,7 +234,6 @@ def dossier_submit(
     if key is not None and len(key) > 100:
         raise DossierError(_("Idempotency-Key dài quá 100 ký tự."), field="idempotency_key")
     agency = _resolve_agency(procedure, agency)
-    fingerprint = _fingerprint(procedure.code, agency.code, channel, applicant.citizen_id)
     # A retried key is answered by the unique (submitted_by, idempotency_key) constraint
     # below (no lookup on the first, usual, attempt); the replay is found after the
     # rollback. Checks that a retry would fail the same way run first anyway.
@@ -300,6 +299,20 @@ def dossier_submit(
                 field="files",
             )
 
+    # What the request asked for: the same key sent with another procedure, applicant,
+    # note or other files is refused (409), not answered with the first dossier.
+    fingerprint = _fingerprint(
+        procedure.code,
+        agency.code,
+        channel,
+        applicant.citizen_id,
+        note.strip(),
+        sorted(
+            (u.required_document.pk if u.required_document else 0, info.hash)
+            for u, info in zip(uploads, infos, strict=True)
+        ),
+        sorted(d.pk for d in reused),
+    )
     try:
         with transaction.atomic():
             dossier = _create(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from typing import Annotated
 
 from django.utils.translation import gettext as _
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 # Province codes at the head of a 12-digit personal identification number (the 63
 # provinces' codes as used on citizen ID cards: 001 Hà Nội … 038 Thanh Hóa … 096 Cà Mau).
@@ -98,4 +102,67 @@ def citizen_id_error(value: str, *, today: dt.date | None = None) -> str | None:
     current = (today or dt.date.today()).year
     if year > current or year < current - 130:
         return _("Năm sinh mã hoá trong số định danh (%(year)s) không hợp lệ.") % {"year": year}
+    return None
+
+
+# Control characters other than tab and line breaks (PostgreSQL cannot store NUL at all).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    """Text as stored: composed Unicode (NFC), without control characters (the API's
+    validation handler words the error ``text_control_character``)."""
+    if CONTROL_CHARACTERS.search(value):
+        raise PydanticCustomError("text_control_character", "control character in text")
+    return unicodedata.normalize("NFC", value)
+
+
+# A str field of an API schema: NFC, no control characters.
+Text = Annotated[str, AfterValidator(_clean_text)]
+
+
+def text_error(value: str, *, label: str) -> str | None:
+    """Why ``value`` cannot be stored as text, or None."""
+    if CONTROL_CHARACTERS.search(value or ""):
+        return _("%(label)s chứa ký tự điều khiển (ví dụ ký tự NUL); hãy nhập lại.") % {
+            "label": label
+        }
+    try:
+        (value or "").encode("utf-8")
+    except UnicodeEncodeError:
+        return _("%(label)s chứa ký tự không hợp lệ; hãy nhập lại.") % {"label": label}
+    return None
+
+
+def nfc(value: str) -> str:
+    """Vietnamese text in composed form (NFC), as it is stored and searched."""
+    return unicodedata.normalize("NFC", value or "")
+
+
+def code_is_plausible(code: str) -> bool:
+    """Whether ``code`` could be a dossier code: printable, at most 60 characters, valid
+    Unicode. Anything else (a NUL, a lone surrogate, a page of text) is not looked up:
+    PostgreSQL would refuse the query."""
+    text = (code or "").strip()
+    if not 0 < len(text) <= 60 or not text.isprintable():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# An apology's new appointment further away than this is a typing mistake (9999-12-31).
+NEW_DUE_DATE_MAX_DAYS = 366
+
+
+def new_due_date_error(value: dt.date, *, today: dt.date) -> str | None:
+    """Why ``value`` cannot be an apology's new appointment date, or None (the service
+    checks it against the dossier's current due date and the working-day calendar)."""
+    if (value - today).days > NEW_DUE_DATE_MAX_DAYS:
+        return _("Ngày hẹn mới %(date)s quá xa: chỉ hẹn lại trong vòng %(n)s ngày tới.") % {
+            "date": f"{value:%d/%m/%Y}",
+            "n": NEW_DUE_DATE_MAX_DAYS,
+        }
     return None

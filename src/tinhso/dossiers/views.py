@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -53,9 +54,19 @@ from tinhso.dossiers.services import (
     dossier_rate,
     dossier_submit,
 )
-from tinhso.dossiers.validators import citizen_id_error
+from tinhso.dossiers.validators import (
+    citizen_id_error,
+    code_is_plausible,
+    new_due_date_error,
+    nfc,
+    text_error,
+)
 from tinhso.dossiers.workflow import ACTIONS, action_label
 from tinhso.procedures.models import Procedure
+
+# A database id typed in a form: ASCII digits that fit a 64-bit integer ("²".isdigit() is
+# true and int("²") fails; 30 digits overflow the database's integer).
+_ROW_ID = re.compile(r"^[0-9]{1,18}$")
 
 OFFICER_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
 QUEUE_LABELS = {
@@ -89,7 +100,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, code: str = "") -> HttpResponse:
     code = (code or request.GET.get("ma", "")).strip()[:60]
-    info = selectors.tracking_info(code=code) if code else None
+    info = selectors.tracking_info(code=code) if code and code_is_plausible(code) else None
+    if code and not code_is_plausible(code):
+        code = "".join(c for c in code if c.isprintable())
     status = 404 if code and info is None else 200
     return render(request, "dossiers/track.html", {"code": code, "info": info}, status=status)
 
@@ -156,12 +169,24 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
         for doc in documents:
             for f in request.FILES.getlist(f"doc-{doc.pk}"):
                 uploads.append(Upload(file=f, required_document=doc))
-            reuse = request.POST.get(f"reuse-{doc.pk}", "")
-            if reuse.isdigit():
+            reuse = request.POST.get(f"reuse-{doc.pk}", "").strip()
+            if _ROW_ID.match(reuse):
                 reuse_ids.append(int(reuse))
+            elif reuse:
+                errors.append(
+                    _("Giấy tờ chọn dùng lại cho “%(name)s” không hợp lệ.") % {"name": doc.name}
+                )
         for f in request.FILES.getlist("other"):
             uploads.append(Upload(file=f, name=_("Giấy tờ khác")))
+        typed = {
+            "note": (request.POST.get("note", ""), _("Ghi chú")),
+            "phone": (request.POST.get("phone", applicant.phone), _("Số điện thoại")),
+            "email": (request.POST.get("email", applicant.email), _("Thư điện tử")),
+        }
+        errors += [e for value, label in typed.values() if (e := text_error(value, label=label))]
         try:
+            if errors:
+                raise DomainError(errors.pop(), field="form")
             if agency is None and len(agencies) != 1:
                 raise DomainError(_("Cần chọn cơ quan tiếp nhận hồ sơ."), field="agency")
             dossier, _created = dossier_submit(
@@ -173,13 +198,13 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
                 applicant=ApplicantData(
                     **{
                         **applicant.__dict__,
-                        "phone": request.POST.get("phone", applicant.phone)[:20],
-                        "email": request.POST.get("email", applicant.email)[:254],
+                        "phone": nfc(typed["phone"][0]).strip()[:20],
+                        "email": nfc(typed["email"][0]).strip()[:254],
                     }
                 ),
                 uploads=uploads,
                 reuse_document_ids=reuse_ids,
-                note=request.POST.get("note", ""),
+                note=nfc(typed["note"][0]),
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
         except DomainError as exc:
@@ -241,6 +266,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _dossier_or_404(request: HttpRequest, code: str) -> Dossier:
+    if not code_is_plausible(code):
+        raise Http404(_("Không tìm thấy hồ sơ."))
     dossier = selectors.dossier_get_for_user(code=code, user=request.user)
     if dossier is None:
         raise Http404(_("Không tìm thấy hồ sơ."))
@@ -338,14 +365,30 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     dossier = _dossier_or_404(request, code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    version = request.POST.get("version", "")
+    version = request.POST.get("version", "").strip()
+    if version and not (_ROW_ID.match(version) and int(version) >= 1):
+        messages.error(
+            request,
+            _("Phiên bản hồ sơ “%(version)s” không hợp lệ; hãy tải lại trang và thử lại.")
+            % {"version": version[:20]},
+        )
+        return _back(request, code, status=422)
+    note = request.POST.get("note", "")
+    problem = text_error(note, label=_("Ghi chú"))
+    if problem:
+        messages.error(request, problem)
+        return _back(request, code, status=422)
     new_due: dt.date | None = None
     if request.POST.get("new_due_date"):
         try:
             new_due = dt.date.fromisoformat(request.POST["new_due_date"])
         except ValueError:
             messages.error(request, _("Ngày hẹn mới không hợp lệ."))
-            return redirect("dossiers:detail", code=code)
+            return _back(request, code, status=422)
+        problem = new_due_date_error(new_due, today=timezone.localdate())
+        if problem:
+            messages.error(request, problem)
+            return _back(request, code, status=422)
     target = None
     if request.POST.get("agency"):
         target = Agency.objects.filter(code=request.POST["agency"]).first()
@@ -355,8 +398,8 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             dossier=dossier,
             action=action,
             actor=request.user,  # type: ignore[arg-type]
-            note=request.POST.get("note", ""),
-            expected_version=int(version) if version.isdigit() else None,
+            note=nfc(note),
+            expected_version=int(version) if version else None,
             new_due_date=new_due,
             target_agency=target,
             uploads=uploads,

@@ -11,6 +11,7 @@ from pydantic import Field as PydanticField
 
 from tinhso.core.models import Agency
 from tinhso.core.schemas import ErrorOut
+from tinhso.dossiers.validators import Text, code_is_plausible
 from tinhso.procedures.models import Procedure
 from tinhso.procedures.selectors import (
     procedure_detail,
@@ -79,8 +80,8 @@ class ProcedureOut(ProcedureSummaryOut):
 
 
 class ProcedureFilter(Schema):
-    q: str = PydanticField("", max_length=200, description="Tìm theo tên hoặc mã, không cần dấu")
-    field: str | None = PydanticField(None, max_length=50, description="Mã lĩnh vực")
+    q: Text = PydanticField("", max_length=200, description="Tìm theo tên hoặc mã, không cần dấu")
+    field: Text | None = PydanticField(None, max_length=50, description="Mã lĩnh vực")
     level: Procedure.Level | None = None
     online_level: Procedure.OnlineLevel | None = None
     agency: str | None = PydanticField(
@@ -144,9 +145,10 @@ class _LazySummaries:
     summary="Một thủ tục: giấy tờ, phí, thời hạn, quy trình",
 )
 def procedure(request: HttpRequest, code: str) -> Any:
-    p = procedure_detail(code)
+    p = procedure_detail(code) if code_is_plausible(code) else None
     if p is None:
-        raise HttpError(404, _("Không có thủ tục mã %(code)s.") % {"code": code})
+        shown = "".join(c for c in code[:60] if c.isprintable())
+        raise HttpError(404, _("Không có thủ tục mã %(code)s.") % {"code": shown})
     documents = sorted(p.documents.all(), key=lambda d: (d.position, d.pk))
     steps = sorted(p.workflow.all(), key=lambda s: (s.position, s.pk))
     return {
