@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -138,6 +139,13 @@ def callback(request: HttpRequest, gateway: str) -> HttpResponse:
     signature is the authentication)."""
     if gateway not in gateway_names():
         return HttpResponse(status=404)
+    # A machine endpoint without a language prefix: like the API, it answers in the
+    # language the caller asks for (Accept-Language), Vietnamese by default.
+    with translation.override(translation.get_language_from_request(request, check_path=False)):
+        return _callback(request, gateway)
+
+
+def _callback(request: HttpRequest, gateway: str) -> HttpResponse:
     adapter = get_gateway(gateway)
     headers = {k: v for k, v in request.headers.items()}
     try:

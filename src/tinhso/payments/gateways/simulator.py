@@ -88,7 +88,12 @@ class SimulatorGateway(PaymentGateway):
         timestamp = headers.get(TIMESTAMP_HEADER, "")
         nonce = headers.get(NONCE_HEADER, "")
         signature = headers.get(SIGNATURE_HEADER, "")
-        if not (timestamp.isdigit() and nonce and signature) or len(nonce) > 64:
+        if (
+            not (timestamp.isascii() and timestamp.isdigit() and nonce and signature)
+            or len(nonce) > 64
+            or len(timestamp) > 12
+            or not signature.isascii()  # compare_digest() raises TypeError on other text
+        ):
             raise forged
         expected = sign(
             body=body, timestamp=timestamp, nonce=nonce, secret=settings.PAYMENT_HMAC_SECRET
@@ -115,7 +120,8 @@ class SimulatorGateway(PaymentGateway):
             )
         except (ValueError, KeyError, TypeError, InvalidOperation):
             raise CallbackRefused(_("Thông báo thanh toán không đúng định dạng.")) from None
-        if status not in ("succeeded", "failed"):
+        if status not in ("succeeded", "failed") or not amount.is_finite():
+            # NaN, sNaN and Infinity parse as Decimal; sNaN cannot even be compared.
             raise CallbackRefused(_("Thông báo thanh toán không đúng định dạng."))
         return message
 

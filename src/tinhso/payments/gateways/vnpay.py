@@ -90,7 +90,8 @@ class VnpayGateway(PaymentGateway):
         params = {k: v for k, v in query.items() if k.startswith("vnp_")}
         received = params.get("vnp_SecureHash", "").lower()
         expected = secure_hash(params, settings.PAYMENT_HMAC_SECRET)
-        if not received or not hmac.compare_digest(expected, received):
+        # compare_digest() raises TypeError on non-ASCII text: such a hash is forged anyway.
+        if not received or not received.isascii() or not hmac.compare_digest(expected, received):
             raise CallbackRefused(_("Chữ ký của thông báo thanh toán không hợp lệ."), status=403)
         try:
             amount = Decimal(params["vnp_Amount"]) / 100
@@ -99,6 +100,8 @@ class VnpayGateway(PaymentGateway):
             code = params.get("vnp_ResponseCode", "")
         except (KeyError, InvalidOperation):
             raise CallbackRefused(_("Thông báo thanh toán không đúng định dạng.")) from None
+        if not amount.is_finite():
+            raise CallbackRefused(_("Thông báo thanh toán không đúng định dạng."))
         succeeded = code == "00" and params.get("vnp_TransactionStatus", "00") == "00"
         # VNPAY retries an IPN with the same parameters: that is the nonce.
         nonce = hashlib.sha256(canonical_query(params).encode()).hexdigest()
