@@ -22,7 +22,7 @@ from _pytest.mark.structures import ParameterSet
 from django.db import connection
 from django.test import Client
 
-from tests.datastore.factories import replace_file, resource_with_file
+from tests.datastore.factories import replace_file, resource_with_file, xlsx_bytes
 from tests.datastore.test_ckan_api import call
 from tests.datastore.test_ingest import _cp1258
 from tinhso.catalog.models import Resource
@@ -68,6 +68,7 @@ class Bad:
     filename: str = "moi.csv"
     line: int | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 BAD = [
@@ -96,6 +97,49 @@ BAD = [
     Bad("excel-bomb", _excel_bomb(), ("bom zip",), filename="bom.xlsx"),
     Bad("zero-byte", b"", ("0 byte",)),
     Bad("nul-byte", b"a,b\n1,x\x00y\n2,z\n", ("NUL", "Dòng 2"), line=2),
+    Bad(  # beyond the part read to detect the encoding
+        "nul-byte-late",
+        b"a,b\n" + b"xxxxxxxx,1\n" * 40_000 + b"y\x00z,2\n",
+        ("NUL", "Dòng 40002"),
+        line=40_002,
+    ),
+    Bad(
+        "legacy-then-utf8",
+        _cp1258("Tên,Số\nHà Nội,1\n") + "Huế,2\nĐà Nẵng,3\n".encode(),
+        ("lẫn bảng mã", "dòng 3 viết bằng UTF-8", "dòng 1 dùng bảng mã khác"),
+        line=3,
+    ),
+    Bad(
+        "utf8-then-legacy-close-by",
+        "Tên,Số\nHuế,1\nĐà Nẵng,2\n".encode() + _cp1258("Hà Nội,3\n"),
+        ("lẫn bảng mã", "dòng 1 viết bằng UTF-8", "dòng 4 dùng bảng mã khác"),
+        line=4,
+    ),
+    Bad(
+        "ascii-then-mixed",
+        b"a,b\n" + b"x,1\n" * 70_000 + _cp1258("Hà Nội,2\n") + "Huế,3\n".encode(),
+        ("lẫn bảng mã", "dòng 70003 viết bằng UTF-8", "dòng 70002"),
+        line=70_003,
+    ),
+    Bad(
+        "json-nested-too-deep",
+        b"[" * 100_000 + b"]" * 100_000,
+        ("JSON", "lồng nhau quá sâu"),
+        filename="moi.json",
+    ),
+    Bad(
+        "impossible-type-chosen",  # the publisher made "Tên" an integer column
+        "Tên,Số\n1,2\nHuế,3\n".encode(),
+        ("Huế", "dòng 3"),
+        options={"types": {"ten": "int"}},
+    ),
+    Bad(
+        "sheet-too-many-cells",
+        xlsx_bytes([["Tên", "Số"]] + [[f"x{i}", i] for i in range(30)]),
+        ("Trang tính quá lớn", "31 dòng"),
+        filename="moi.xlsx",
+        settings={"DATASTORE_MAX_SHEET_CELLS": 50},
+    ),
     Bad(
         "json-object",
         json.dumps({"a": 1, "b": [1, 2]}).encode(),
@@ -178,6 +222,8 @@ def _assert_only_table(table: DatastoreTable) -> None:
 def test_bad_file_is_refused_and_the_previous_table_keeps_answering(
     client: Client, good: DatastoreTable, bad: Bad, settings: Any
 ) -> None:
+    for name, value in bad.settings.items():
+        setattr(settings, name, value)
     if bad.options:
         DatastoreTable.objects.filter(pk=good.pk).update(options=bad.options)
     _replace(good.resource, bad.content, bad.filename)
@@ -246,6 +292,16 @@ def _check_formula(t: DatastoreTable, rows: list[dict[str, Any]]) -> None:
     text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert "'=HYPERLINK(" in text and "'=1+2" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    response = Client().get(
+        f"/du-lieu/{t.resource.dataset.name}/tai-nguyen/{t.resource_id}/xuat.xlsx"
+    )
+    assert response.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active  # type: ignore[attr-defined]
+    column = [c.value for c in sheet["B"]]
+    assert column == ["Liên kết", "'" + link, "'=1+2", "an toàn"]
+    assert all(c.data_type == "s" for c in sheet["B"])
 
 
 def _check_json_arrays(t: DatastoreTable, rows: list[dict[str, Any]]) -> None:

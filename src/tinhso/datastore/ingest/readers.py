@@ -245,6 +245,10 @@ class JsonReader(Reader):
                 data = json.load(fh)
         except (ValueError, UnicodeDecodeError) as exc:
             raise LoadError(_("Tệp JSON không hợp lệ: %(err)s") % {"err": str(exc)[:200]}) from exc
+        except RecursionError:  # "[[[[…" thousands deep: not a table, and a stack bomb
+            raise LoadError(
+                _("Tệp JSON lồng nhau quá sâu: không phải một bảng (mảng các bản ghi).")
+            ) from None
         if isinstance(data, dict):
             for key in ("records", "data", "result", "rows", "items"):
                 if isinstance(data.get(key), list):
@@ -252,21 +256,31 @@ class JsonReader(Reader):
                     break
         if not isinstance(data, list):
             raise LoadError(_("Tệp JSON phải là một mảng các bản ghi (hoặc các mảng giá trị)."))
-        self.rows: list[list[str]]
+        try:
+            self.rows = self._rows(data)
+        except RecursionError:  # a cell holding a deeply nested value
+            raise LoadError(
+                _("Tệp JSON lồng nhau quá sâu: không phải một bảng (mảng các bản ghi).")
+            ) from None
+        self.detected = {"format": "json"}
+
+    @staticmethod
+    def _rows(data: list[Any]) -> list[list[str]]:
+        rows: list[list[str]]
         if data and all(isinstance(r, dict) for r in data):
             keys: dict[str, None] = {}
             for r in data:
                 for k in r:
                     keys.setdefault(str(k), None)
             names = list(keys)
-            self.rows = [names] + [[cell_to_str(r.get(k)) for k in names] for r in data]
+            rows = [names] + [[cell_to_str(r.get(k)) for k in names] for r in data]
         elif all(isinstance(r, list) for r in data):
-            self.rows = [[cell_to_str(v) for v in r] for r in data]
+            rows = [[cell_to_str(v) for v in r] for r in data]
         else:
             raise LoadError(
                 _("Tệp JSON phải là một mảng các đối tượng cùng dạng hoặc các mảng giá trị.")
             )
-        self.detected = {"format": "json"}
+        return rows
 
     def chunks(self, *, skip: int, size: int) -> Iterator[tuple[Chunk, int]]:
         for start in range(skip, len(self.rows), size):

@@ -75,7 +75,11 @@ def _refuse_stray_nul(sample: bytes) -> None:
     rest = sample.replace(b"\x00", b"")
     if _looks_binary(rest):
         return
-    line = sample.count(b"\n", 0, nul) + 1
+    _refuse_nul_at(None, nul, sample)
+
+
+def _refuse_nul_at(path: Path | None, offset: int, sample: bytes = b"") -> None:
+    line = sample.count(b"\n", 0, offset) + 1 if path is None else _line_at(path, offset)
     raise LoadError(
         _(
             "Dòng %(line)d có ký tự NUL (byte 0), không được phép trong văn bản. "
@@ -111,17 +115,57 @@ def _vietnamese_score(text: str) -> float:
 
 
 def _first_invalid_utf8(path: Path) -> int | None:
-    """Offset of the first byte that is not valid UTF-8, or None."""
+    """Offset of the first byte that is not valid UTF-8, or None. A NUL byte met on the
+    way (after the sample that :func:`_refuse_stray_nul` looked at) is refused."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
     with path.open("rb") as fh:
         try:
             while chunk := fh.read(4 * 1024 * 1024):
-                decoder.decode(chunk)
+                nul = chunk.find(b"\x00")
+                decoder.decode(chunk[:nul] if nul >= 0 else chunk)
+                if nul >= 0:
+                    _refuse_nul_at(path, offset + nul)
                 offset += len(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             return max(0, offset + exc.start - len(decoder.getstate()[0]))
+    return None
+
+
+def _first_nul(path: Path) -> None:
+    """Refuse a NUL byte anywhere in a (legacy-encoded) text file."""
+    offset = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(4 * 1024 * 1024):
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                _refuse_nul_at(path, offset + nul)
+            offset += len(chunk)
+
+
+def _mixed_in_sample(sample: bytes, *, full: bool) -> tuple[int, int] | None:
+    """(first UTF-8 line, first line that is not UTF-8) when the sample has both: lines
+    of Vietnamese written in UTF-8 next to lines in a legacy encoding."""
+    lines = sample.split(b"\n")
+    if full and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    first_utf8 = first_other = 0
+    for n, raw in enumerate(lines, start=1):
+        if raw.isascii():
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            first_other = first_other or n
+        else:
+            text = unicodedata.normalize("NFC", text)
+            # Every non-ASCII character a Vietnamese letter: legacy bytes are almost
+            # never valid UTF-8, and never all decode to Vietnamese letters.
+            if _vietnamese_score(text) == 1.0:
+                first_utf8 = first_utf8 or n
+        if first_utf8 and first_other:
+            return first_utf8, first_other
     return None
 
 
@@ -169,10 +213,27 @@ def detect_encoding(path: Path) -> str:
             % {"line": line},
             line=line,
         )
+    start = 0
     if bad_offset:  # ASCII at the start: judge the legacy encoding where it begins
+        start = max(0, bad_offset - 1024)
         with path.open("rb") as fh:
-            fh.seek(max(0, bad_offset - 1024))
+            fh.seek(start)
             sample = fh.read(SAMPLE_BYTES)
+        _refuse_stray_nul(sample)
+    mixed = _mixed_in_sample(sample, full=len(sample) >= SAMPLE_BYTES)
+    if mixed:
+        base = _line_at(path, start) - 1 if start else 0
+        utf8_line, other_line = mixed[0] + base, mixed[1] + base
+        line = max(utf8_line, other_line)
+        raise LoadError(
+            _(
+                "Tệp lẫn bảng mã: dòng %(utf8)d viết bằng UTF-8 nhưng dòng %(other)d dùng "
+                "bảng mã khác. Hãy lưu lại toàn bộ tệp bằng một bảng mã (UTF-8)."
+            )
+            % {"utf8": utf8_line, "other": other_line},
+            line=line,
+        )
+    _first_nul(path)
     font = _legacy_font_encoding(sample)
     if font:
         raise LoadError(
