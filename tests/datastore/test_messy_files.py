@@ -28,7 +28,12 @@ pytestmark = pytest.mark.django_db
 
 MESSY = messy_files()
 # The catalogue itself refuses these at upload, before the DataStore sees them.
-REFUSED_AT_UPLOAD = {"rong.csv": "rỗng", "nhi-phan.csv": "nhị phân"}
+REFUSED_AT_UPLOAD = {
+    "rong.csv": "rỗng",
+    "nhi-phan.csv": "nhị phân",
+    # The upload checks (core.uploads) already refuse a decompression bomb.
+    "bom.xlsx": "tệp nén độc hại",
+}
 
 
 @pytest.fixture
