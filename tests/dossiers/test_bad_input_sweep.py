@@ -772,3 +772,96 @@ def test_web_action_out_of_order_is_refused_with_the_state(client: Client, world
     r = client.post(f"/ho-so/{d.code}/thao-tac/receive/", {"version": d.version}, follow=True)
     assert str(State(d.state).label) in r.content.decode()
     assert snapshot() == before
+
+
+# ---------------------------------------------------------------- counter intake (web)
+
+
+def intake_form(world: World, **extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "agency": world.tree.commune_a.code,
+        "procedure": world.procedure.code,
+        "channel": "counter",
+        "citizen_id": "038195009999",  # not in the registry: typed by hand
+        "full_name": "Lò Văn Páo",
+        "address": "Bản Nậm Khà",
+        "received": [str(world.form.pk)],
+        "idempotency_key": "quay-1",
+        "do": "submit",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        pytest.param({"full_name": "Lò\x00Văn"}, "ký tự điều khiển", id="NUL in the name"),
+        pytest.param({"address": "Bản\x07Nậm"}, "ký tự điều khiển", id="BEL in the address"),
+        pytest.param({"note": "a\x00"}, "ký tự điều khiển", id="NUL in the note"),
+        pytest.param({"received": ["²"]}, "thiếu thành phần", id="received ²"),
+        pytest.param({"received": ["9" * 30]}, "thiếu thành phần", id="received 30 digits"),
+        pytest.param({"citizen_id": "03819500999"}, "12 chữ số", id="ID of 11 digits"),
+        pytest.param({"citizen_id": "999195009999"}, "mã tỉnh", id="ID of no province"),
+        pytest.param({"birth_date": "0000-01-01"}, "ngày sinh", id="birth in year 0"),
+        pytest.param({"birth_date": "9999-12-31"}, "ngày sinh", id="birth in year 9999"),
+        pytest.param({"channel": "fax"}, "hình thức", id="unknown channel"),
+        pytest.param(
+            {"channel": "post", "postal_item": "EA123", "postal_received_on": "abc"},
+            "bưu gửi",
+            id="postal date abc",
+        ),
+        pytest.param(
+            {"channel": "post", "postal_item": "../../x", "postal_received_on": "2026-11-20"},
+            "bưu gửi",
+            id="postal item traversal",
+        ),
+        pytest.param({"idempotency_key": "k" * 101}, "Idempotency-Key", id="key too long"),
+    ],
+)
+def test_counter_intake_with_bad_input_stores_nothing(
+    client: Client, world: World, extra: dict[str, Any], words: str
+) -> None:
+    client.force_login(world.one_stop)
+    before = snapshot()
+    r = client.post("/ho-so/xu-ly/tiep-nhan-truc-tiep/", intake_form(world, **extra))
+    assert r.status_code == 422, r.status_code
+    assert words.lower() in r.content.decode().lower()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("procedure", ["1.0\x00", "1.0\ufffd", "x" * 300])
+def test_counter_intake_with_a_garbage_procedure_is_404(
+    client: Client, world: World, procedure: str
+) -> None:
+    client.force_login(world.one_stop)
+    before = snapshot()
+    r = client.post("/ho-so/xu-ly/tiep-nhan-truc-tiep/", intake_form(world, procedure=procedure))
+    assert r.status_code == 404
+    r = client.get("/ho-so/xu-ly/tiep-nhan-truc-tiep/", {"q": "khai\x00sinh"})
+    assert r.status_code == 200
+    assert snapshot() == before
+
+
+def test_counter_intake_stores_composed_vietnamese(client: Client, world: World) -> None:
+    client.force_login(world.one_stop)
+    r = client.post(
+        "/ho-so/xu-ly/tiep-nhan-truc-tiep/",
+        intake_form(world, full_name=NFD_NAME, address=unicodedata.normalize("NFD", "Thôn Đông")),
+    )
+    assert r.status_code == 302, r.content.decode()[-3000:]
+    d = Dossier.objects.get()
+    assert d.applicant_name == unicodedata.normalize("NFC", NFD_NAME)
+    assert d.applicant_address == "Thôn Đông"
+
+
+# ---------------------------------------------------------------- public tracking (web)
+
+
+@pytest.mark.parametrize("code", ["abc%00def", "%ED%A0%80", "x" * 300, "..%2F..%2Fetc"])
+def test_public_tracking_page_with_a_garbage_code(client: Client, world: World, code: str) -> None:
+    world.submit()
+    for url in (f"/tra-cuu/{code}", f"/ho-so/tra-cuu/?ma={code}"):
+        r = client.get(url)
+        assert r.status_code == 404, (url, r.status_code)
+        assert "\x00" not in r.content.decode()

@@ -588,7 +588,7 @@ def _intake_choice(request: HttpRequest, agencies: list[Agency]) -> tuple[Agency
         agency = agencies[0]
     procedure = None
     procedure_code = data.get("procedure", "").strip()[:50]
-    if agency is not None and procedure_code:
+    if agency is not None and procedure_code and code_is_plausible(procedure_code):
         procedure = selectors.intake_procedure(agency=agency, code=procedure_code)
     return agency, procedure
 
@@ -635,7 +635,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     if procedure is None or agency is None:
         if request.method == "POST":
             raise Http404(_("Không tìm thấy thủ tục này ở cơ quan của bạn."))
-        q = request.GET.get("q", "")[:100]
+        q = "".join(c for c in nfc(request.GET.get("q", "")[:100]) if c.isprintable())
         results = selectors.intake_procedures(agency=agency, q=q) if agency else []
         start: dict[str, Any] = {"agencies": agencies, "agency": agency, "q": q, "results": results}
         if is_htmx and request.GET.get("q") is not None:
@@ -649,15 +649,23 @@ def intake(request: HttpRequest) -> HttpResponse:
         "postal_item": post.get("postal_item", "")[:40],
         "postal_received_on": post.get("postal_received_on", "")[:10],
         "citizen_id": post.get("citizen_id", "").strip()[:20],
-        "full_name": post.get("full_name", "")[:150],
+        "full_name": nfc(post.get("full_name", ""))[:150],
         "birth_date": post.get("birth_date", "")[:10],
-        "gender": post.get("gender", "")[:10],
-        "address": post.get("address", "")[:500],
+        "gender": nfc(post.get("gender", ""))[:10],
+        "address": nfc(post.get("address", ""))[:500],
         "phone": post.get("phone", "")[:20],
         "email": post.get("email", "")[:254],
-        "note": post.get("note", "")[:5000],
+        "note": nfc(post.get("note", ""))[:5000],
         "fee_paid": post.get("fee_paid") == "1",
-        "received": {int(v) for v in post.getlist("received") if v.isdigit()},
+        "received": {int(v) for v in post.getlist("received") if _ROW_ID.match(v)},
+    }
+    typed = {
+        "full_name": _("Họ và tên"),
+        "address": _("Địa chỉ"),
+        "phone": _("Số điện thoại"),
+        "email": _("Thư điện tử"),
+        "note": _("Ghi chú"),
+        "postal_item": _("Số hiệu bưu gửi"),
     }
     token = post.get("applicant_token", "")
     registry = intake_applicant_unsign(token, citizen_id=form["citizen_id"])
@@ -675,6 +683,10 @@ def intake(request: HttpRequest) -> HttpResponse:
                 lookup_message = exc.message
     elif request.method == "POST":
         try:
+            for key, label in typed.items():
+                problem = text_error(form[key], label=label)
+                if problem:
+                    raise DomainError(problem, field=key)
             if registry is None and form["citizen_id"]:
                 registry, token, lookup_message = _intake_lookup(request, form["citizen_id"])
             if registry is not None:
