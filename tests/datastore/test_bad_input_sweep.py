@@ -88,6 +88,12 @@ BAD = [
     Bad("empty-header-row", b",,\n1,2,3\n4,5,6\n", ("tiêu đề", "dòng 2 chỉ có số")),
     Bad("no-header-row", b"1,2,3\n4,5,6\n", ("tiêu đề", "dòng 1 chỉ có số")),
     Bad("nothing-but-blank-cells", b",,\n,,\n", ("tiêu đề",)),
+    Bad(
+        "unclosed-quote",
+        b'a,b\n1,2\n"3,4\n5,6\n7,8\n',
+        ("ngoặc kép", "dòng 3"),
+        line=3,
+    ),
     Bad("5000-columns", _wide(5000), ("5000 cột", "1000")),
     Bad(
         "binary-named-csv",

@@ -91,11 +91,13 @@ class CsvReader(Reader):
             try:
                 for _row in islice(reader, skip):
                     pass
+                last: list[str] = []
                 while True:
                     line = reader.line_num + 1
                     rows = list(islice(reader, size))
                     if not rows:
-                        return
+                        break
+                    last = rows[-1]
                     yield rows, line
             except UnicodeDecodeError as exc:
                 raise LoadError(
@@ -109,6 +111,35 @@ class CsvReader(Reader):
                     % {"line": reader.line_num, "err": exc},
                     line=reader.line_num,
                 ) from exc
+            if any("\n" in c or "\r" in c for c in last):
+                self._refuse_unclosed_quote(reader.line_num, last)
+
+    def _refuse_unclosed_quote(self, end_line: int, last: list[str]) -> None:
+        """The file ended inside a quoted cell (Python's csv reader then keeps the rest
+        of the file as that cell): refuse, naming the line where the quote opened.
+        Checked again strictly only when the last record spans lines, which is rare."""
+        with textfile.open_text(self.path, self.encoding) as fh:
+            strict = csv.reader(
+                textfile.nfc_lines(fh), delimiter=self.delimiter, quotechar='"', strict=True
+            )
+            try:
+                for _row in strict:
+                    pass
+            except csv.Error as exc:
+                if "unexpected end of data" not in str(exc):
+                    return  # another irregularity the lenient reading accepts
+            else:
+                return
+        breaks = sum(c.count("\n") for c in last) - (1 if last[-1].endswith("\n") else 0)
+        start = end_line - breaks
+        raise LoadError(
+            _(
+                "Dấu ngoặc kép mở ở dòng %(line)d không được đóng đến hết tệp: phần còn lại "
+                "của tệp sẽ bị gộp vào một ô. Hãy kiểm tra dấu ngoặc kép ở dòng này."
+            )
+            % {"line": start},
+            line=start,
+        )
 
 
 def cell_to_str(value: Any) -> str:
