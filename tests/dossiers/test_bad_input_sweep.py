@@ -865,3 +865,54 @@ def test_public_tracking_page_with_a_garbage_code(client: Client, world: World, 
         r = client.get(url)
         assert r.status_code == 404, (url, r.status_code)
         assert "\x00" not in r.content.decode()
+
+
+# ---------------------------------------------------------------- officer pages and statistics
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/ho-so/thong-ke/?tu=9999-12-31&den=9999-12-31", 200),
+        ("/ho-so/thong-ke/?tu=0001-01-01&den=0001-01-01", 200),
+        ("/ho-so/thong-ke/?co-quan=%00&linh-vuc=%00&theo=%00&xuat=%00", 200),
+        ("/ho-so/so-theo-doi.pdf?tu=9999-12-31&den=9999-12-31", 200),
+        ("/ho-so/so-theo-doi.xlsx?co-quan=%00", 200),
+        ("/ho-so/xu-ly/?q=%00", 200),
+        ("/ho-so/xu-ly/?q=%ED%A0%80", 200),
+        ("/ho-so/xu-ly/?hang=%00&trang=abc", 200),
+        ("/ho-so/abc%00/phieu/receipt.pdf", 404),
+        ("/ho-so/abc/tep/99999999999999999999999/", 404),
+    ],
+)
+def test_officer_pages_with_garbage_parameters(
+    client: Client, world: World, url: str, status: int
+) -> None:
+    world.submit()
+    client.force_login(world.one_stop)
+    # Reading a queue of dossiers is itself audited (personal data shown): only the
+    # dossiers' rows and files are compared.
+    before = {k: v for k, v in snapshot().items() if k != "audit"}
+    r = client.get(url)
+    assert r.status_code == status, r.status_code
+    assert {k: v for k, v in snapshot().items() if k != "audit"} == before
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("field=%00", "field"),
+        ("agency=%00", "agency"),
+        ("start=9999-01-01&end=9999-12-31", "2100"),
+        ("start=0001-01-01&end=0001-12-31", "2100"),
+        ("start=2026-01-01&end=abc", "end"),
+    ],
+)
+def test_statistics_api_with_nonsense_is_422(
+    client: Client, world: World, query: str, words: str
+) -> None:
+    r = client.get(f"/api/v1/stats/dossiers?{query}")
+    assert r.status_code == 422, r.content
+    data = r.json()
+    text = " ".join([data["detail"], *(e["message"] for e in data.get("errors", []))])
+    assert is_vietnamese(text) and words in text

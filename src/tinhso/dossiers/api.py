@@ -183,8 +183,8 @@ class StatsQuery(Schema):
     start: dt.date | None = Field(None, description="Từ ngày (mặc định: đầu năm)")
     end: dt.date | None = Field(None, description="Đến ngày (mặc định: hôm nay)")
     group_by: Literal["agency", "field", "level"] = "agency"
-    agency: str | None = Field(None, max_length=20, description="Mã cơ quan: chỉ cây của nó")
-    field: str | None = Field(None, max_length=60, description="Mã lĩnh vực của thủ tục")
+    agency: Text | None = Field(None, max_length=20, description="Mã cơ quan: chỉ cây của nó")
+    field: Text | None = Field(None, max_length=60, description="Mã lĩnh vực của thủ tục")
 
 
 class StatsRowOut(Schema):
@@ -538,6 +538,8 @@ def stats(request: HttpRequest, query: Query[StatsQuery]) -> Status[dict[str, An
     today = timezone.localdate()
     end = query.end or today
     start = query.start or dt.date(end.year, 1, 1)
+    if not (2000 <= start.year <= 2100 and 2000 <= end.year <= 2100):
+        return Status(422, {"detail": _("Ngày thống kê phải trong khoảng năm 2000 đến năm 2100.")})
     if start > end:
         return Status(422, {"detail": _("Ngày bắt đầu phải trước ngày kết thúc.")})
     if (end - start).days > 366 * 5:

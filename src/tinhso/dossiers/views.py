@@ -68,6 +68,13 @@ from tinhso.procedures.models import Procedure
 # true and int("²") fails; 30 digits overflow the database's integer).
 _ROW_ID = re.compile(r"^[0-9]{1,18}$")
 
+
+def _printable(value: str) -> str:
+    """A query parameter without control characters or lone surrogates (PostgreSQL refuses
+    NUL in a query; a search for them finds nothing anyway), in composed Unicode."""
+    return "".join(c for c in nfc(value) if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF)
+
+
 OFFICER_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
 QUEUE_LABELS = {
     "to_receive": gettext_lazy("Chờ tiếp nhận"),
@@ -520,7 +527,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     queue = request.GET.get("hang", "to_receive")
     if queue not in QUEUE_LABELS:
         queue = "to_receive"
-    q = request.GET.get("q", "")[:100]
+    q = _printable(request.GET.get("q", ""))[:100]
     state = request.GET.get("trang-thai", "")
     state = state if state in State.values else ""
     channel = request.GET.get("kenh", "")
@@ -635,7 +642,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     if procedure is None or agency is None:
         if request.method == "POST":
             raise Http404(_("Không tìm thấy thủ tục này ở cơ quan của bạn."))
-        q = "".join(c for c in nfc(request.GET.get("q", "")[:100]) if c.isprintable())
+        q = _printable(request.GET.get("q", ""))[:100]
         results = selectors.intake_procedures(agency=agency, q=q) if agency else []
         start: dict[str, Any] = {"agencies": agencies, "agency": agency, "q": q, "results": results}
         if is_htmx and request.GET.get("q") is not None:
@@ -802,6 +809,9 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
         )
     except ValueError:
         return dt.date(today.year, 1, 1), today
+    if not (2000 <= start.year <= 2100 and 2000 <= end.year <= 2100):
+        # Year 1 or 9999 overflow the day arithmetic below: the default period instead.
+        return dt.date(today.year, 1, 1), today
     if start > end:
         start, end = end, start
     return start, end
@@ -813,7 +823,7 @@ def tracking_book(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     start, end = _period(request)
     agencies = agencies_for_user(request.user)
-    code = request.GET.get("co-quan", "")
+    code = _printable(request.GET.get("co-quan", ""))[:60]
     agency = agencies.filter(code=code).first() if code else None
     lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
@@ -863,9 +873,9 @@ CHART_GROUPS = 15
 def _statistics_filters(request: HttpRequest) -> tuple[Agency | None, Any]:
     from tinhso.procedures.models import Field
 
-    code = request.GET.get("co-quan", "").strip()[:60]
+    code = _printable(request.GET.get("co-quan", "")).strip()[:60]
     agency = Agency.objects.filter(code=code, is_active=True).first() if code else None
-    field_code = request.GET.get("linh-vuc", "").strip()[:60]
+    field_code = _printable(request.GET.get("linh-vuc", "")).strip()[:60]
     field = Field.objects.filter(code=field_code).first() if field_code else None
     return agency, field
 
