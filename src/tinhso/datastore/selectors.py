@@ -22,12 +22,17 @@ from tinhso.datastore.services import (
     DatastoreNotFound,
     DatastorePermissionDenied,
     DatastoreValidationError,
+    to_db_checked,
 )
 from tinhso.datastore.sqlnames import quote_ident, quote_table
-from tinhso.datastore.values import to_db, to_json
+from tinhso.datastore.values import to_json
 
 _SORT_PART = re.compile(r'^\s*(?:"((?:[^"]|"")+)"|([^\s,"]+))(?:\s+(asc|desc))?\s*$', re.IGNORECASE)
 ID_FIELD = {"id": "_id", "type": "int", "label": "", "indexed": True}
+MAX_OFFSET = 10**15
+# Longest search term: SQLite refuses LIKE patterns over 50,000 bytes, and no real
+# search needs more.
+MAX_TERM_CHARS = 1000
 
 
 class ResourceMissing(DatastoreNotFound):
@@ -115,9 +120,10 @@ def build_filters(
     ``full_text`` (like a text ``q`` but over every column, numbers and dates included)."""
     clauses: list[str] = []
     params: list[Any] = []
-    _refuse_nul(filters, "filters")
-    _refuse_nul(q, "q")
-    _refuse_nul(full_text, "full_text")
+    for value, param in ((filters, "filters"), (q, "q"), (full_text, "full_text")):
+        _refuse_nul(value, param)
+        if param != "filters":
+            _refuse_long_terms(value, param)
     if full_text is not None and full_text != "":
         if not isinstance(full_text, str):
             raise DatastoreValidationError({"full_text": [_("full_text phải là chuỗi.")]})
@@ -147,7 +153,7 @@ def build_filters(
                         {"filters": [_("Giá trị lọc của “%(c)s” không hợp lệ.") % {"c": name}]}
                     )
                 try:
-                    converted.append(to_db(v, f["type"]))
+                    converted.append(to_db_checked(v, f["type"]))
                 except (ValueError, TypeError, InvalidOperation, ArithmeticError):
                     raise DatastoreValidationError(
                         {
@@ -206,6 +212,20 @@ def _refuse_nul(value: Any, param: str) -> None:
     if any("\x00" in t for t in texts):
         raise DatastoreValidationError(
             {param: [_("%(param)s có ký tự NUL (mã 0), không được phép.") % {"param": param}]}
+        )
+
+
+def _refuse_long_terms(value: Any, param: str) -> None:
+    terms = [value] if isinstance(value, str) else []
+    if isinstance(value, dict):
+        terms = [str(v) for v in value.values()]
+    if any(len(t) > MAX_TERM_CHARS for t in terms):
+        raise DatastoreValidationError(
+            {
+                param: [
+                    _("Từ khoá tìm kiếm quá dài (tối đa %(max)d ký tự).") % {"max": MAX_TERM_CHARS}
+                ]
+            }
         )
 
 
@@ -322,6 +342,15 @@ def _limits(limit: Any, offset: Any) -> tuple[int, int]:
         )
     if off < 0:
         raise DatastoreValidationError({"offset": [_("offset không được âm.")]})
+    if off > MAX_OFFSET:  # beyond a 64-bit integer the engines fail instead of answering
+        raise DatastoreValidationError(
+            {
+                "offset": [
+                    _("offset quá lớn (tối đa %(max)s).")
+                    % {"max": f"{MAX_OFFSET:,}".replace(",", ".")}
+                ]
+            }
+        )
     return lim, off
 
 

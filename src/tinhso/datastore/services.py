@@ -305,6 +305,18 @@ def datastore_set_options(
 # ------------------------------------------------------------------ API writes
 
 
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def to_db_checked(value: Any, ftype: str) -> Any:
+    """``to_db``, also refusing integers that a 64-bit column cannot hold (the engines
+    fail on them instead of answering)."""
+    converted = to_db(value, ftype)
+    if ftype == "int" and converted is not None and not INT64[0] <= converted <= INT64[1]:
+        raise ValueError(value)
+    return converted
+
+
 def _convert_records(
     records: Any, fields: list[dict[str, Any]], *, allow_id: bool
 ) -> list[dict[str, Any]]:
@@ -326,7 +338,7 @@ def _convert_records(
                     }
                 )
             try:
-                row[key] = to_db(value, types[key])
+                row[key] = to_db_checked(value, types[key])
             except (ValueError, TypeError, InvalidOperation):
                 raise DatastoreValidationError(
                     {

@@ -348,6 +348,29 @@ def _name_like_postgres(tree: exp.Expression) -> None:
     node.set("expressions", named)
 
 
+_CAST_TYPES = frozenset(
+    getattr(exp.DataType.Type, name)
+    for name in (
+        *("INT", "BIGINT", "SMALLINT", "TINYINT", "DECIMAL", "DOUBLE", "FLOAT", "MONEY"),
+        *("TEXT", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR", "BPCHAR", "NAME"),
+        *("DATE", "DATETIME", "TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ", "TIME", "TIMETZ"),
+        *("INTERVAL", "BOOLEAN", "JSON", "JSONB", "UUID"),
+    )
+    if hasattr(exp.DataType.Type, name)
+)
+
+
+def _refuse_odd_cast(node: exp.Expression) -> None:
+    """Casts only to plain value types: ``'core_user'::regclass`` would tell whether a
+    table exists, ``::oid`` and other system types read the catalogue."""
+    to = node.args.get("to")
+    if isinstance(to, exp.DataType) and to.this not in _CAST_TYPES:
+        raise SqlRefused(
+            _("Không được chuyển sang kiểu %(type)s trong datastore_search_sql.")
+            % {"type": to.sql(dialect="postgres")[:60]}
+        )
+
+
 def check_and_rewrite(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable]]:
     """Validate ``sql`` and return it rewritten for the running database, with the tables used."""
     physical, tables, _computed = _check(sql, user=user)
@@ -375,6 +398,13 @@ def _computed_names(tree: exp.Expression) -> dict[str, str | None]:
 
 
 def _check(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable], dict[str, str | None]]:
+    try:
+        return _check_tree(sql, user=user)
+    except RecursionError:  # "((((…" thousands deep: the parser's stack, not a query
+        raise SqlRefused(_("Câu SQL lồng nhau quá sâu.")) from None
+
+
+def _check_tree(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable], dict[str, str | None]]:
     if not isinstance(sql, str) or not sql.strip():
         raise SqlRefused(_("Thiếu câu truy vấn SQL (tham số sql)."))
     if len(sql) > 20_000:
@@ -414,6 +444,8 @@ def _check(sql: str, *, user: Any) -> tuple[str, list[DatastoreTable], dict[str,
                 _("Câu SQL có thao tác không được phép (%(kind)s): chỉ cho phép đọc.")
                 % {"kind": node.key.upper()}
             )
+        if isinstance(node, exp.Cast):
+            _refuse_odd_cast(node)
         if isinstance(node, exp.Select) and (node.args.get("into") or node.args.get("locks")):
             raise SqlRefused(_("SELECT … INTO và FOR UPDATE/SHARE không được phép."))
         if isinstance(node, exp.Repeat):  # repeat('x', 500000000) would fill the memory
