@@ -916,3 +916,34 @@ def test_statistics_api_with_nonsense_is_422(
     data = r.json()
     text = " ".join([data["detail"], *(e["message"] for e in data.get("errors", []))])
     assert is_vietnamese(text) and words in text
+
+
+# ---------------------------------------------------------------- registry look-up (identity API)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "words"),
+    [
+        ("/api/v1/identity/citizens/12345", 400, "12 chữ số"),
+        ("/api/v1/identity/citizens/999090001234", 400, "mã tỉnh"),
+        ("/api/v1/identity/citizens/03809000123%00", 400, "chỉ gồm chữ số"),
+        ("/api/v1/identity/citizens/038090001234?reference=HS%00", 422, "ký tự điều khiển"),
+        ("/api/v1/identity/citizens/038090001234?purpose=curious", 422, "purpose"),
+    ],
+)
+def test_registry_lookup_with_bad_input_changes_nothing(
+    client: Client, world: World, path: str, status: int, words: str
+) -> None:
+    from tinhso.identity.models import PersonalDataAccess
+
+    logged = PersonalDataAccess.objects.count()
+    before = snapshot()
+    r = client.get(path, **auth(world.one_stop))
+    assert_refused(r, status, words, before)
+    assert PersonalDataAccess.objects.count() == logged
+
+
+def test_registry_lookup_by_a_citizen_is_403(client: Client, world: World) -> None:
+    before = snapshot()
+    r = client.get("/api/v1/identity/citizens/038090001234", **auth(world.citizen))
+    assert_refused(r, 403, "cán bộ", before)

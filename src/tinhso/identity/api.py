@@ -11,6 +11,7 @@ from pydantic import Field
 from tinhso.core.auth import api_auth
 from tinhso.core.models import Membership, Role
 from tinhso.core.schemas import ErrorOut
+from tinhso.dossiers.validators import Text
 from tinhso.identity.citizen_id import InvalidCitizenId, mask_citizen_id
 from tinhso.identity.models import IdentityVerification, PersonalDataAccess
 from tinhso.identity.prefill import READ_ONLY_FIELDS, person_as_prefill, prefill_for_user
@@ -44,7 +45,7 @@ class LookupQuery(Schema):
     purpose: PersonalDataAccess.Purpose = Field(
         PersonalDataAccess.Purpose.OFFICER_LOOKUP, description="Mục đích tra cứu (ghi nhật ký)"
     )
-    reference: str = Field("", max_length=100, description="Căn cứ, ví dụ mã hồ sơ")
+    reference: Text = Field("", max_length=100, description="Căn cứ, ví dụ mã hồ sơ")
 
 
 @router.get(
