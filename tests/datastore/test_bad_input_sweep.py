@@ -641,3 +641,32 @@ def test_a_write_sql_is_refused_even_if_it_slipped_past_the_parser(good: Datasto
                 raise sqlsafety.SqlRefused(str(exc)) from None
     assert info.value.errors["query"][0]
     assert _records(good) == GOOD_ROWS
+
+
+PAGE_ATTEMPTS: list[dict[str, str]] = [
+    {"f.dan_so": "1 OR 1=1"},
+    {"f.dan_so": str(10**30)},
+    {"f.huyen": "Thọ\x00 Xuân"},
+    {"q": "a" * 5000},
+    {"sort": "dan_so; DROP TABLE x", "dir": "desc"},
+    {"loc": "huyen' OR '1'='1", "gia_tri_loc": "x"},
+    {"page": str(10**30), "per": "-5"},
+    {"bieu_do": "bar", "nhom": "(SELECT 1)", "phep": "sum; DROP TABLE x"},
+]
+
+
+@pytest.mark.parametrize("params", PAGE_ATTEMPTS, ids=[str(i) for i in range(len(PAGE_ATTEMPTS))])
+def test_hostile_preview_and_export_urls_answer_without_changing_anything(
+    client: Client, good: DatastoreTable, params: dict[str, str]
+) -> None:
+    base = f"/du-lieu/{good.resource.dataset.name}/tai-nguyen/{good.resource_id}/"
+    response = client.get(base + "xem-truoc/", params)
+    assert response.status_code == 200
+    response = client.get(base + "xuat.csv", params)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:  # the reason, in Vietnamese
+        assert response.content.decode() and "Error" not in response.content.decode()
+    else:
+        b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert _records(good, client) == GOOD_ROWS
+    _assert_only_table(good)
