@@ -947,3 +947,67 @@ def test_registry_lookup_by_a_citizen_is_403(client: Client, world: World) -> No
     before = snapshot()
     r = client.get("/api/v1/identity/citizens/038090001234", **auth(world.citizen))
     assert_refused(r, 403, "cán bộ", before)
+
+
+# ---------------------------------------------------------------- citizen: rating, additions, payment
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"rating": "²"}, "1 đến 5"),
+        ({"rating": "6"}, "1 đến 5"),
+        ({"rating": "-1"}, "1 đến 5"),
+        ({"rating": "9" * 40}, "1 đến 5"),
+        ({"rating": "5", "comment": "tốt\x00"}, "ký tự điều khiển"),
+    ],
+)
+def test_bad_rating_is_refused(
+    client: Client, world: World, data: dict[str, str], words: str
+) -> None:
+    d = world.submit()
+    Dossier.objects.filter(pk=d.pk).update(state=State.RETURNED, finished_at=timezone.now())
+    client.force_login(world.citizen)
+    before = snapshot()
+    r = client.post(f"/ho-so/{d.code}/danh-gia/", data)
+    assert r.status_code == 303 and r["X-Dossier-Refused"] == "422"
+    page = client.get(r["Location"]).content.decode()
+    assert words in page
+    assert snapshot() == before
+    assert Dossier.objects.get(pk=d.pk).rating is None
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("bo-sung.pdf", EXE, "thực thi"),
+        ("bo-sung.exe", pdf_bytes(), "loại tệp"),
+        ("bo-sung.docx", zip_bomb_docx(), "giải nén"),
+        ("bo-sung.pdf", b"", "rỗng"),
+    ],
+)
+def test_additions_with_a_bad_file_store_nothing(
+    client: Client, world: World, name: str, data: bytes, words: str
+) -> None:
+    d = world.submit()
+    dossier_act(dossier=d, action="request_additions", actor=world.one_stop, note="Thiếu bản sao")
+    d.refresh_from_db()
+    client.force_login(world.citizen)
+    before = snapshot()
+    r = client.post(
+        f"/ho-so/{d.code}/thao-tac/supply_additions/",
+        {"version": d.version, "files": SimpleUploadedFile(name, data)},
+    )
+    assert r.status_code == 303 and r["X-Dossier-Refused"] == "422"
+    assert words in client.get(r["Location"]).content.decode()
+    assert snapshot() == before
+
+
+def test_a_stranger_cannot_pay_or_rate_a_dossier(client: Client, world: World) -> None:
+    d = world.submit()
+    stranger = User.objects.create(username="nguoila", citizen_id=OTHER_CITIZEN_ID)
+    client.force_login(stranger)
+    before = snapshot()
+    for url in (f"/ho-so/{d.code}/thanh-toan/", f"/ho-so/{d.code}/danh-gia/"):
+        assert client.post(url, {"rating": "5"}).status_code == 404
+    assert snapshot() == before

@@ -449,16 +449,22 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier_or_404(request, code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    value = request.POST.get("rating", "")
+    value = request.POST.get("rating", "").strip()
+    comment = request.POST.get("comment", "")
     try:
+        problem = text_error(comment, label=_("Góp ý"))
+        if problem:
+            raise DomainError(problem, field="comment")
         dossier_rate(
             dossier=dossier,
             user=request.user,  # type: ignore[arg-type]
-            rating=int(value) if value.isdigit() else 0,
-            comment=request.POST.get("comment", ""),
+            # "²".isdigit() is true and int("²") fails: ASCII digits only, else 0 (refused).
+            rating=int(value) if _ROW_ID.match(value) else 0,
+            comment=nfc(comment),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
+        return _back(request, code, status=422)
     else:
         messages.success(request, _("Cảm ơn bạn đã đánh giá."))
     return redirect("dossiers:detail", code=code)
