@@ -385,6 +385,33 @@ def test_counter_submission_with_an_invalid_id_number(
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("applicant", "words"),
+    [
+        ({"full_name": "Lê Thị Mai", "birth_date": "9999-01-01"}, "sau hôm nay"),
+        ({"full_name": "Lê Thị Mai", "birth_date": "0001-01-01"}, "ngày sinh"),
+        ({"full_name": "Lê Thị Mai", "birth_date": "abc"}, "birth_date"),
+        ({"full_name": "Lê Thị Mai", "email": "khong-phai-thu"}, "thư điện tử"),
+        ({"full_name": "   "}, "họ và tên"),
+        ({"full_name": "Lê\x00Mai"}, "ký tự điều khiển"),
+        ({"full_name": "x" * 151}, "150"),
+        # ninja reads a schema from any object's attributes: a string is an empty applicant.
+        ("Lê Thị Mai", "họ và tên"),
+    ],
+)
+def test_counter_applicant_typed_badly_is_refused(
+    client: Client, world: World, applicant: Any, words: str
+) -> None:
+    before = snapshot()
+    r = client.post(
+        "/api/v1/dossiers",
+        body(world, channel="counter", applicant=applicant),
+        content_type="application/json",
+        **auth(world.one_stop),
+    )
+    assert_refused(r, 422, words, before)
+
+
 def test_path_traversal_in_a_file_name_is_stored_under_a_safe_name(
     client: Client, world: World
 ) -> None:

@@ -8,8 +8,9 @@ import binascii
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -407,6 +408,18 @@ def _online_applicant(user: User, citizen_id: str) -> ApplicantData:
 
 def _counter_applicant(payload: DossierIn) -> ApplicantData:
     typed = payload.applicant or ApplicantIn(full_name="", address="", phone="", email="")
+    if typed.birth_date is not None:
+        if typed.birth_date > timezone.localdate():
+            raise DossierError(_("Ngày sinh không được sau hôm nay."), field="applicant.birth_date")
+        if typed.birth_date.year < 1880:
+            raise DossierError(_("Ngày sinh không hợp lệ."), field="applicant.birth_date")
+    if typed.email:
+        try:
+            validate_email(typed.email)
+        except ValidationError:
+            raise DossierError(
+                _("Địa chỉ thư điện tử không hợp lệ."), field="applicant.email"
+            ) from None
     if payload.citizen_id:
         error = citizen_id_error(payload.citizen_id)
         if error:
