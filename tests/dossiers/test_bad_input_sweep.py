@@ -1038,3 +1038,35 @@ def test_a_stranger_cannot_pay_or_rate_a_dossier(client: Client, world: World) -
     for url in (f"/ho-so/{d.code}/thanh-toan/", f"/ho-so/{d.code}/danh-gia/"):
         assert client.post(url, {"rating": "5"}).status_code == 404
     assert snapshot() == before
+
+
+def test_web_submit_form_in_english_names_the_problem_in_english(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.citizen)
+    before = snapshot()
+    r = client.post(
+        f"/en/ho-so/nop/{world.procedure.code}/",
+        {f"doc-{world.form.pk}": SimpleUploadedFile("to-khai.pdf", EXE), "idempotency_key": "en-1"},
+    )
+    assert r.status_code == 422
+    assert "executable" in r.content.decode()
+    assert snapshot() == before
+
+
+def test_bulk_receive_with_garbage_and_foreign_codes_receives_only_its_own(
+    client: Client, world: World
+) -> None:
+    mine = world.submit()
+    client.force_login(world.one_stop)
+    r = client.post(
+        "/ho-so/xu-ly/tiep-nhan/",
+        {"codes": ["abc\x00", "x" * 300, mine.code, mine.code, "../../etc"]},
+        follow=True,
+    )
+    assert r.status_code == 200
+    mine.refresh_from_db()
+    assert mine.state == State.RECEIVED
+    assert DossierEvent.objects.filter(dossier=mine, action="receive").count() == 1
+    page = r.content.decode()
+    assert "Đã tiếp nhận 1 hồ sơ" in page and "\x00" not in page

@@ -573,9 +573,13 @@ def bulk_receive(request: HttpRequest) -> HttpResponse:
     codes = request.POST.getlist("codes")[:200]
     done, refused = 0, []
     for code in codes:
-        dossier = selectors.dossier_get_for_user(code=code, user=request.user)
+        dossier = (
+            selectors.dossier_get_for_user(code=code, user=request.user)
+            if code_is_plausible(code)
+            else None
+        )
         if dossier is None:
-            refused.append(code)
+            refused.append(_printable(code)[:60])
             continue
         try:
             dossier_act(dossier=dossier, action="receive", actor=request.user)  # type: ignore[arg-type]
