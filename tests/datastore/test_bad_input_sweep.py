@@ -670,3 +670,47 @@ def test_hostile_preview_and_export_urls_answer_without_changing_anything(
         b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert _records(good, client) == GOOD_ROWS
     _assert_only_table(good)
+
+
+NATIVE_ATTEMPTS: list[dict[str, str]] = [
+    {"filters": '{"dan_so = 1 OR 1=1 --": 1}'},
+    {"filters": '{"dan_so": "1; DROP TABLE catalog_dataset"}'},
+    {"filters": '{"huyen": "x"'},
+    {"filters": '{"dan_so": 1000000000000000000000000000000}'},
+    {"q": "{\"huyen' OR '1'='1\": \"x\"}"},
+    {"q": "x" * 5000},
+    {"sort": "dan_so; DROP TABLE x"},
+    {"fields": "pg_read_file('/etc/passwd')"},
+    {"offset": str(10**20)},
+    {"offset": "-1"},
+    {"limit": "1; DROP TABLE x"},
+]
+
+
+@pytest.mark.parametrize(
+    "params", NATIVE_ATTEMPTS, ids=[str(i) for i in range(len(NATIVE_ATTEMPTS))]
+)
+def test_injection_through_the_native_api_is_refused_with_a_message(
+    client: Client, good: DatastoreTable, params: dict[str, str]
+) -> None:
+    response = client.get(f"/api/v1/datastore/{good.resource_id}/records", params)
+    assert 400 <= response.status_code < 500, response.content[:500]
+    assert response.json()  # a JSON error body, not an HTML error page
+    assert _records(good, client) == GOOD_ROWS
+
+
+@pytest.mark.parametrize(
+    ("sql", "fragment"),
+    [s for s in SQL_REFUSED if s[0]][:: len(SQL_REFUSED) // 12 or 1],
+)
+def test_unsafe_sql_through_the_native_api_is_refused(
+    client: Client, good: DatastoreTable, sql: str, fragment: str
+) -> None:
+    response = client.post(
+        "/api/v1/datastore/sql",
+        json.dumps({"sql": sql.format(rid=good.resource_id)}),
+        content_type="application/json",
+    )
+    assert 400 <= response.status_code < 500, response.content[:500]
+    assert fragment.lower() in json.dumps(response.json(), ensure_ascii=False).lower()
+    assert _records(good, client) == GOOD_ROWS
