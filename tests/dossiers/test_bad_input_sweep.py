@@ -395,8 +395,8 @@ def test_counter_submission_with_an_invalid_id_number(
         ({"full_name": "   "}, "họ và tên"),
         ({"full_name": "Lê\x00Mai"}, "ký tự điều khiển"),
         ({"full_name": "x" * 151}, "150"),
-        # ninja reads a schema from any object's attributes: a string is an empty applicant.
-        ("Lê Thị Mai", "họ và tên"),
+        ("Lê Thị Mai", "đối tượng JSON"),
+        (None, "họ và tên"),
     ],
 )
 def test_counter_applicant_typed_badly_is_refused(
@@ -558,6 +558,8 @@ def test_stale_version_is_409(client: Client, world: World) -> None:
         pytest.param({"version": "abc"}, "version", id="version abc"),
         pytest.param({"version": 1.5}, "version", id="version 1.5"),
         pytest.param({"note": ["a"]}, "note", id="note a list"),
+        pytest.param({"version": True}, "số nguyên", id="version true"),
+        pytest.param({"version": "1"}, "số nguyên", id="version a string"),
         pytest.param({"new_due_date": "abc"}, "new_due_date", id="due date abc"),
         pytest.param({"new_due_date": "0000-01-01"}, "new_due_date", id="due date year 0"),
     ],
@@ -1070,3 +1072,17 @@ def test_bulk_receive_with_garbage_and_foreign_codes_receives_only_its_own(
     assert DossierEvent.objects.filter(dossier=mine, action="receive").count() == 1
     page = r.content.decode()
     assert "Đã tiếp nhận 1 hồ sơ" in page and "\x00" not in page
+
+
+@pytest.mark.parametrize("raw", [b"[]", b"null", b'"receive"', b"5"])
+def test_action_body_that_is_not_an_object_is_422(client: Client, world: World, raw: bytes) -> None:
+    d = world.submit()
+    headers = auth(world.one_stop)
+    before = snapshot()
+    r = client.post(
+        f"/api/v1/dossiers/{d.code}/actions/receive",
+        raw,
+        content_type="application/json",
+        **headers,
+    )
+    assert_refused(r, 422, "đối tượng JSON", before)

@@ -15,7 +15,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, Strict, model_validator
+from pydantic_core import PydanticCustomError
 
 from tinhso.core.auth import api_auth
 from tinhso.core.models import Agency, User
@@ -52,7 +53,21 @@ CODE_PATTERN = r"^[A-Za-z0-9.]{1,20}-[0-9]{6}-[0-9]{1,8}$"
 MAX_ID = 2**63 - 1
 
 
-RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+RowId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+
+
+class ObjectIn(Schema):
+    """A request body (or part of one) that must be a JSON object: django-ninja would read
+    a list, a string or null through attribute access and fill in every default, so that
+    ``[]`` sent as an action's body would act without a version."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_object_only(cls, values: Any) -> Any:
+        raw = getattr(values, "_obj", values)  # ninja wraps the input in a DjangoGetter
+        if not isinstance(raw, dict):
+            raise PydanticCustomError("model_type", "must be a JSON object")
+        return values
 
 
 class ConflictOut(Schema):
@@ -62,13 +77,13 @@ class ConflictOut(Schema):
     version: int
 
 
-class FileIn(Schema):
+class FileIn(ObjectIn):
     name: Text = Field(..., max_length=200, description="Tên tệp, ví dụ to-khai.pdf")
     content_base64: str = Field(..., description="Nội dung tệp, mã hoá base64")
     required_document_id: RowId | None = Field(None, description="Thành phần hồ sơ của thủ tục")
 
 
-class ApplicantIn(Schema):
+class ApplicantIn(ObjectIn):
     full_name: Text = Field("", max_length=150)
     birth_date: dt.date | None = None
     address: Text = Field("", max_length=500)
@@ -76,7 +91,7 @@ class ApplicantIn(Schema):
     email: Text = Field("", max_length=254)
 
 
-class DossierIn(Schema):
+class DossierIn(ObjectIn):
     procedure_code: Text = Field(..., max_length=50)
     agency_code: Text | None = Field(None, max_length=20)
     channel: Literal["online", "counter", "post"] = "online"
@@ -85,11 +100,11 @@ class DossierIn(Schema):
     note: Text = Field("", max_length=5000)
     files: list[FileIn] = Field(default_factory=list, max_length=MAX_FILES)
     reuse_document_ids: list[RowId] = Field(default_factory=list, max_length=MAX_FILES)
-    fee_paid_at_counter: bool = False
+    fee_paid_at_counter: Annotated[bool, Strict()] = False
 
 
-class ActionIn(Schema):
-    version: int | None = Field(
+class ActionIn(ObjectIn):
+    version: Annotated[int, Strict()] | None = Field(
         None, ge=1, le=MAX_ID, description="Phiên bản hồ sơ đã đọc; khác phiên bản hiện tại → 409"
     )
     note: Text = Field("", max_length=5000)
