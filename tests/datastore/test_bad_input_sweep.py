@@ -714,3 +714,39 @@ def test_unsafe_sql_through_the_native_api_is_refused(
     assert 400 <= response.status_code < 500, response.content[:500]
     assert fragment.lower() in json.dumps(response.json(), ensure_ascii=False).lower()
     assert _records(good, client) == GOOD_ROWS
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"dan_so": 10**30},
+        {"nam": -(2**63) - 1},
+        {"huyen": "Thọ\x00Xuân"},
+        {"tinh": "x", "khong_co": 1},
+        {"dan_so": "1; DROP TABLE catalog_dataset"},
+    ],
+    ids=["int-overflow", "int-underflow", "nul", "unknown-column", "injection"],
+)
+def test_api_write_of_a_bad_record_is_refused_and_nothing_changes(
+    client: Client, good: DatastoreTable, record: dict[str, Any]
+) -> None:
+    from tests.catalog.factories import OrganizationMemberFactory
+    from tests.core.factories import UserFactory
+    from tinhso.core.services import token_create
+
+    user = UserFactory()
+    OrganizationMemberFactory(organization=good.resource.dataset.organization, user=user)
+    _token, key = token_create(user=user, name="thử")
+    status, body = call(
+        client,
+        "datastore_upsert",
+        "post",
+        token=key,
+        resource_id=str(good.resource_id),
+        method="insert",
+        records=[{"tinh": "Nghệ An", "huyen": "Vinh", "nam": 2024, "dan_so": 1}, record],
+    )
+    assert status == 409, body
+    assert body["error"]["__type"] == "Validation Error"
+    assert "Bản ghi 1" in body["error"]["records"][0]
+    assert _records(good, client) == GOOD_ROWS  # the valid first record was not kept either

@@ -309,8 +309,10 @@ INT64 = (-(2**63), 2**63 - 1)
 
 
 def to_db_checked(value: Any, ftype: str) -> Any:
-    """``to_db``, also refusing integers that a 64-bit column cannot hold (the engines
-    fail on them instead of answering)."""
+    """``to_db``, also refusing integers that a 64-bit column cannot hold and text with a
+    NUL character (the engines fail on them instead of answering)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(value)
     converted = to_db(value, ftype)
     if ftype == "int" and converted is not None and not INT64[0] <= converted <= INT64[1]:
         raise ValueError(value)
