@@ -262,3 +262,37 @@ def test_bad_vnpay_ipn_is_refused_and_changes_nothing(
     r = client.get("/thanh-toan/cong/vnpay/callback", query)
     assert r.status_code == 200 and r.json()["RspCode"] == code, r.content
     assert snapshot() == before
+
+
+# ---------------------------------------------------------------- refunds API
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"amount": 0, "reason": "Thu thừa"}, "amount"),
+        ({"amount": -5, "reason": "Thu thừa"}, "amount"),
+        ({"amount": 10**30, "reason": "Thu thừa"}, "amount"),
+        ({"amount": "50000", "reason": "Thu thừa"}, "amount"),
+        ({"amount": True, "reason": "Thu thừa"}, "amount"),
+        ({"amount": 50000, "reason": ""}, "reason"),
+        ({"amount": 50000, "reason": "thu\x00thừa"}, "reason"),
+        ({"amount": 50000}, "reason"),
+    ],
+)
+def test_bad_refund_is_422_and_refunds_nothing(
+    client: Client, body: dict[str, Any], words: str
+) -> None:
+    from tests.core.factories import UserFactory
+    from tests.payments.factories import PaidPaymentFactory
+    from tinhso.payments.models import Refund
+
+    payment = PaidPaymentFactory(payer=UserFactory(username="nguoinop"))
+    client.force_login(UserFactory(username="ketoan", is_staff=True))
+    before = snapshot()
+    r = client.post(
+        f"/api/v1/payments/{payment.public_id}/refunds", body, content_type="application/json"
+    )
+    assert r.status_code == 422, r.content
+    assert words in r.json()["detail"]
+    assert snapshot() == before and not Refund.objects.exists()

@@ -2,17 +2,18 @@
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import Field, Strict
 
 from tinhso.core.auth import api_auth
 from tinhso.core.schemas import ErrorOut
 from tinhso.core.selectors import is_platform_admin
+from tinhso.dossiers.validators import Text
 from tinhso.payments.models import Payment
 from tinhso.payments.services import payment_as_dict, payment_refund
 
@@ -34,8 +35,8 @@ class PaymentOut(Schema):
 
 
 class RefundIn(Schema):
-    amount: int = Field(..., gt=0, description="Số tiền hoàn, đồng")
-    reason: str = Field(..., min_length=1, max_length=255)
+    amount: Annotated[int, Strict()] = Field(..., gt=0, le=10**15, description="Số tiền hoàn, đồng")
+    reason: Text = Field(..., min_length=1, max_length=255)
 
 
 class RefundOut(Schema):
