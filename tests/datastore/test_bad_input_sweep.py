@@ -53,6 +53,14 @@ def _excel_bomb() -> bytes:
     return buf.getvalue()
 
 
+def _ods_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<" + "a" * 60_000_000 + "/>")
+    return buf.getvalue()
+
+
 def _wide(n: int) -> bytes:
     return (",".join(f"c{i}" for i in range(n)) + "\n" + ",".join("1" for _ in range(n))).encode()
 
@@ -101,6 +109,20 @@ BAD = [
         ("nhị phân",),
     ),
     Bad("excel-bomb", _excel_bomb(), ("bom zip",), filename="bom.xlsx"),
+    Bad("ods-bomb", _ods_bomb(), ("bom zip",), filename="bom.ods"),
+    Bad("excel-bomb-named-csv", _excel_bomb(), ("bom zip",), filename="bom.csv"),
+    Bad(
+        "xls-garbage",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+        ("Không đọc được bảng tính",),
+        filename="moi.xls",
+    ),
+    Bad(
+        "json-5000-keys",
+        json.dumps([{f"c{i}": i for i in range(5000)}]).encode(),
+        ("5000 cột", "1000"),
+        filename="moi.json",
+    ),
     Bad("zero-byte", b"", ("0 byte",)),
     Bad("nul-byte", b"a,b\n1,x\x00y\n2,z\n", ("NUL", "Dòng 2"), line=2),
     Bad(  # beyond the part read to detect the encoding
