@@ -1086,3 +1086,26 @@ def test_action_body_that_is_not_an_object_is_422(client: Client, world: World, 
         **headers,
     )
     assert_refused(r, 422, "đối tượng JSON", before)
+
+
+def test_web_form_reused_with_other_files_asks_again_with_a_fresh_key(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.citizen)
+    url = f"/ho-so/nop/{world.procedure.code}/"
+    first = {
+        f"doc-{world.form.pk}": SimpleUploadedFile("a.pdf", pdf_bytes()),
+        "idempotency_key": "w-9",
+    }
+    assert client.post(url, first).status_code == 302
+    before = snapshot()
+    other = {
+        f"doc-{world.form.pk}": SimpleUploadedFile("b.pdf", pdf_bytes("khác")),
+        "idempotency_key": "w-9",
+    }
+    r = client.post(url, other)
+    assert r.status_code == 422
+    page = r.content.decode()
+    assert "đã được dùng để nộp một hồ sơ khác" in page
+    assert 'value="w-9"' not in page
+    assert snapshot() == before

@@ -164,6 +164,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     documents = list(procedure.documents.all())
     reusable = selectors.reusable_documents(user=user)
     errors: list[str] = []
+    fresh_key = False
     if request.method == "POST" and applicant is not None:
         agency = None
         agency_code = request.POST.get("agency", "")
@@ -214,6 +215,16 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
                 note=nfc(typed["note"][0]),
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
+        except DossierConflict:
+            # The form's key already submitted a dossier with other files or another note
+            # (the page was reused after a successful submission): a fresh form key.
+            errors.append(
+                _(
+                    "Biểu mẫu này đã được dùng để nộp một hồ sơ khác. Hãy kiểm tra lại "
+                    "thông tin và bấm “Nộp hồ sơ” lần nữa."
+                )
+            )
+            fresh_key = True
         except DomainError as exc:
             errors.append(exc.message)
         else:
@@ -239,7 +250,8 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
             "documents": documents,
             "reusable": reusable,
             "errors": errors,
-            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+            "idempotency_key": (None if fresh_key else request.POST.get("idempotency_key"))
+            or uuid.uuid4().hex,
         },
         status=422 if errors else 200,
     )
