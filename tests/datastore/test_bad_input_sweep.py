@@ -125,6 +125,13 @@ BAD = [
     ),
     Bad("zero-byte", b"", ("0 byte",)),
     Bad("nul-byte", b"a,b\n1,x\x00y\n2,z\n", ("NUL", "Dòng 2"), line=2),
+    Bad(  # the publisher chose the encoding: no detection, the NUL is still named
+        "nul-byte-encoding-chosen",
+        b"a,b\n1,x\x00y\n2,z\n",
+        ("NUL", "Dòng 2"),
+        line=2,
+        options={"encoding": "utf-8"},
+    ),
     Bad(  # beyond the part read to detect the encoding
         "nul-byte-late",
         b"a,b\n" + b"xxxxxxxx,1\n" * 40_000 + b"y\x00z,2\n",

@@ -76,7 +76,11 @@ class CsvReader(Reader):
     def __init__(self, path: Path, *, fmt: str, options: dict[str, Any]) -> None:
         self.path = path
         self.merged = []
-        self.encoding = options.get("encoding") or textfile.detect_encoding(path)
+        if options.get("encoding"):
+            self.encoding = options["encoding"]
+            textfile.refuse_nul(path, self.encoding)
+        else:
+            self.encoding = textfile.detect_encoding(path)
         prefer = "\t" if fmt == "tsv" else None
         self.delimiter = options.get("delimiter") or textfile.sniff_delimiter(
             path, self.encoding, prefer=prefer

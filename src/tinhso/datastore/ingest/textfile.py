@@ -133,6 +133,17 @@ def _first_invalid_utf8(path: Path) -> int | None:
     return None
 
 
+def refuse_nul(path: Path, encoding: str) -> None:
+    """Refuse a NUL byte in a file read with an encoding the publisher chose (detection,
+    which refuses them, did not run); UTF-16 and UTF-32 have NUL bytes by design."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return
+    if "16" not in name and "32" not in name:
+        _first_nul(path)
+
+
 def _first_nul(path: Path) -> None:
     """Refuse a NUL byte anywhere in a (legacy-encoded) text file."""
     offset = 0
