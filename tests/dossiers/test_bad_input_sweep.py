@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -1108,4 +1109,30 @@ def test_web_form_reused_with_other_files_asks_again_with_a_fresh_key(
     page = r.content.decode()
     assert "đã được dùng để nộp một hồ sơ khác" in page
     assert 'value="w-9"' not in page
+    assert snapshot() == before
+
+
+def same_page(html: str) -> str:
+    """``html`` without what differs on every response (the masked CSRF token)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_another_agencys_officer_cannot_tell_a_dossier_exists_on_the_web(
+    client: Client, world: World
+) -> None:
+    d = world.submit()
+    doc = d.documents.get()
+    client.force_login(world.other_one_stop)
+    before = snapshot()
+    missing = d.code[:-1] + "9"
+    for theirs, unknown in [
+        (f"/ho-so/{d.code}/", f"/ho-so/{missing}/"),
+        (f"/ho-so/{d.code}/tep/{doc.pk}/", f"/ho-so/{missing}/tep/{doc.pk}/"),
+        (f"/ho-so/{d.code}/phieu/receipt.pdf", f"/ho-so/{missing}/phieu/receipt.pdf"),
+    ]:
+        a, b = client.get(theirs), client.get(unknown)
+        assert a.status_code == b.status_code == 404, theirs
+        assert same_page(a.content.decode().replace(d.code, "")) == same_page(
+            b.content.decode().replace(missing, "")
+        )
     assert snapshot() == before
