@@ -376,8 +376,11 @@ def _pieces(reader: CsvReader, header: HeaderInfo, info: dict[str, int]) -> Iter
                 raise _NotCopyable  # unbalanced quotes: let Python's csv reader decide
             if cut:
                 piece, pending = pending[:cut], pending[cut:]
-                if not piece.isascii() and not unicodedata.is_normalized("NFC", piece):
-                    piece = unicodedata.normalize("NFC", piece)
+                if not piece.isascii():
+                    if "\ufeff" in piece:  # a byte order mark inside the file (files joined)
+                        piece = piece.replace("\ufeff", "")
+                    if not unicodedata.is_normalized("NFC", piece):
+                        piece = unicodedata.normalize("NFC", piece)
                 yield _canonical(piece, reader.delimiter, eol)
             if not chunk:
                 return
