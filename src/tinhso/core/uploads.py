@@ -335,10 +335,11 @@ _ODF_MIMETYPES = {
 }
 
 
-# An office file or archive whose members expand beyond this, or more than this many times
-# their stored size, is refused as a possible zip bomb (a real .docx or .xlsx of a
-# few MB expands to tens of MB at most, about 10-20 times).
-ZIP_MAX_EXPANDED_BYTES = 500 * 1024 * 1024
+# An office file or archive whose members expand beyond this, or beyond 10 MB at more than
+# this many times their stored size, is refused as a possible zip bomb (a real .docx or
+# .xlsx expands about 5-20 times). The same bounds as the DataStore's defaults
+# (datastore/conf.py), so a workbook it would load is not refused at upload.
+ZIP_MAX_EXPANDED_BYTES = 1_000_000_000
 ZIP_MAX_RATIO = 200
 
 
