@@ -31,3 +31,17 @@ def slugify_vi(text: str, *, max_length: int = 100) -> str:
     """ASCII slug of Vietnamese text ("Dân số Thanh Hóa" → "dan-so-thanh-hoa")."""
     slug = _NON_SLUG.sub("-", fold(text)).strip("-")
     return slug[:max_length].rstrip("-")
+
+
+def code_is_plausible(code: str, *, max_length: int = 60) -> bool:
+    """Whether ``code`` could be a record code (dossier, procedure…): printable, at most
+    ``max_length`` characters, valid Unicode. Anything else (a NUL, a lone surrogate, a
+    page of text) is not looked up: PostgreSQL would refuse the query."""
+    text = (code or "").strip()
+    if not 0 < len(text) <= max_length or not text.isprintable():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

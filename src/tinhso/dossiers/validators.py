@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
+from tinhso.core.text import code_is_plausible as code_is_plausible
+
 # Province codes at the head of a 12-digit personal identification number (the 63
 # provinces' codes as used on citizen ID cards: 001 Hà Nội … 038 Thanh Hóa … 096 Cà Mau).
 PROVINCE_PREFIXES = frozenset(
@@ -137,20 +139,6 @@ def text_error(value: str, *, label: str) -> str | None:
 def nfc(value: str) -> str:
     """Vietnamese text in composed form (NFC), as it is stored and searched."""
     return unicodedata.normalize("NFC", value or "")
-
-
-def code_is_plausible(code: str) -> bool:
-    """Whether ``code`` could be a dossier code: printable, at most 60 characters, valid
-    Unicode. Anything else (a NUL, a lone surrogate, a page of text) is not looked up:
-    PostgreSQL would refuse the query."""
-    text = (code or "").strip()
-    if not 0 < len(text) <= 60 or not text.isprintable():
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 # An apology's new appointment further away than this is a typing mistake (9999-12-31).

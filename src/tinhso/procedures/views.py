@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from tinhso.core.models import Agency
+from tinhso.core.text import code_is_plausible
 from tinhso.procedures.models import Procedure, RequiredDocument
 from tinhso.procedures.selectors import (
     FacetItem,
@@ -141,7 +142,9 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _procedure_or_404(code: str) -> Procedure:
-    procedure = procedure_detail(code)
+    # A code with a NUL or other control character cannot exist (and PostgreSQL would
+    # refuse the query): not found, like any unknown code.
+    procedure = procedure_detail(code) if code_is_plausible(code) else None
     if procedure is None:
         raise Http404(_("Không có thủ tục mã %(code)s.") % {"code": code})
     return procedure
@@ -189,6 +192,8 @@ def history(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def template_download(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    if not code_is_plausible(code):
+        raise Http404(_("Không có mẫu đơn này."))
     document = (
         RequiredDocument.objects.filter(pk=document_id, procedure__code=code)
         .exclude(template="")
