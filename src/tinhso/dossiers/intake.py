@@ -37,6 +37,7 @@ from tinhso.dossiers.services import (
     Upload,
     dossier_act,
     dossier_submit,
+    files_removed_on_error,
 )
 from tinhso.dossiers.validators import citizen_id_error
 from tinhso.procedures.models import Procedure, RequiredDocument
@@ -262,7 +263,7 @@ def dossier_intake(
         fee_paid=fee_paid and fee,
         fee_amount=procedure.fee_amount,
     )
-    with transaction.atomic():
+    with files_removed_on_error(), transaction.atomic():
         dossier, created = dossier_submit(
             procedure=procedure,
             agency=agency,

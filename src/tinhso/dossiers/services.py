@@ -13,9 +13,12 @@ Concurrency:
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +56,8 @@ from tinhso.dossiers.workflow import (
 )
 from tinhso.procedures.models import Procedure, RequiredDocument, WorkflowStep
 
+logger = logging.getLogger("tinhso.dossiers")
+
 # Kinds of files accepted with a dossier (checked against the content, not the name).
 ACCEPTED_FORMATS = frozenset({"PDF", "JPEG", "PNG", "TIFF", "DOCX", "DOC", "ODT", "XLSX", "XLS"})
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -87,6 +92,36 @@ class Upload:
     file: UploadedFile
     required_document: RequiredDocument | None = None
     name: str = ""
+
+
+# ---------------------------------------------------------------- files of a failed write
+
+_saved_files: contextvars.ContextVar[list[tuple[Any, str]] | None] = contextvars.ContextVar(
+    "tinhso_dossier_saved_files", default=None
+)
+
+
+@contextmanager
+def files_removed_on_error() -> Iterator[None]:
+    """Delete the files stored during the block if it fails: the rows that named them
+    were rolled back with the transaction, the files on disk were not. Nested blocks
+    leave the deleting to the outermost one (whose transaction decides)."""
+    if _saved_files.get() is not None:
+        yield
+        return
+    saved: list[tuple[Any, str]] = []
+    token = _saved_files.set(saved)
+    try:
+        yield
+    except BaseException:
+        for storage, name in saved:
+            try:
+                storage.delete(name)
+            except OSError:  # pragma: no cover - a file system refusing the delete
+                logger.warning("could not delete %s after a failed write", name)
+        raise
+    finally:
+        _saved_files.reset(token)
 
 
 # ---------------------------------------------------------------- codes
@@ -314,7 +349,7 @@ def dossier_submit(
         sorted(d.pk for d in reused),
     )
     try:
-        with transaction.atomic():
+        with files_removed_on_error(), transaction.atomic():
             dossier = _create(
                 procedure=procedure,
                 agency=agency,
@@ -458,6 +493,9 @@ def _store_file(
     )
     upload.file.seek(0)
     doc.file.save(f"{dossier.code}-{info.filename}", upload.file, save=False)
+    saved = _saved_files.get()
+    if saved is not None:
+        saved.append((doc.file.storage, doc.file.name))
     doc.save()
     return doc
 
@@ -631,7 +669,7 @@ def dossier_act(
             _("Cần ghi rõ lý do khi “%(action)s”.") % {"action": spec.label}, field="note"
         )
     infos = [_check_upload(u) for u in uploads]
-    with transaction.atomic():
+    with files_removed_on_error(), transaction.atomic():
         try:
             # Lock the dossier row only (not the joined agency and procedure rows, which
             # every action of the agency would otherwise queue on).
