@@ -116,7 +116,7 @@ def agencies_for_user(user: AnyUser, *, roles: Iterable[str] | None = None) -> Q
 def user_can_see_agency(
     user: AnyUser, agency: Agency, *, roles: Iterable[str] | None = None
 ) -> bool:
-    return agencies_for_user(user, roles=roles).filter(pk=agency.pk).exists()
+    return agency_in_scope(user, agency, roles=roles)
 
 
 def visible_to(

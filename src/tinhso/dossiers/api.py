@@ -21,7 +21,6 @@ from pydantic_core import PydanticCustomError
 from tinhso.core.auth import api_auth
 from tinhso.core.models import Agency, User
 from tinhso.core.schemas import ErrorOut
-from tinhso.core.selectors import agency_in_scope
 from tinhso.core.services import DomainError
 from tinhso.core.workcalendar import WorkingCalendar
 from tinhso.dossiers import deadlines, selectors
@@ -233,7 +232,7 @@ class StatsOut(Schema):
 
 def dossier_out(d: Dossier, user: Any) -> dict[str, Any]:
     step = d.current_step
-    is_officer = agency_in_scope(user, d.agency) or agency_in_scope(user, d.current_agency)
+    is_officer = selectors.officer_sees(user, d)
     out: dict[str, Any] = {
         "code": d.code,
         "version": d.version,

@@ -51,6 +51,12 @@ def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
     return _base().filter(Q(agency__in=agencies) | Q(current_agency__in=agencies))
 
 
+def officer_sees(user: Any, dossier: Dossier) -> bool:
+    """Whether ``user`` is an officer who may see ``dossier`` (received by, or now at, one
+    of their agencies); answered from the user's remembered scope, without a query."""
+    return agency_in_scope(user, dossier.agency) or agency_in_scope(user, dossier.current_agency)
+
+
 def dossier_get_for_user(*, code: str, user: Any) -> Dossier | None:
     """The dossier if ``user`` is its applicant or an officer who may see it, else None."""
     dossier = _base().filter(code=code).first()
@@ -58,8 +64,7 @@ def dossier_get_for_user(*, code: str, user: Any) -> Dossier | None:
         return None
     if dossier.applicant_id == user.pk:
         return dossier
-    visible = agency_in_scope(user, dossier.agency) or agency_in_scope(user, dossier.current_agency)
-    return dossier if visible else None
+    return dossier if officer_sees(user, dossier) else None
 
 
 def _role_agencies(user: Any, role: str) -> QuerySet[Agency]:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from tinhso.catalog.uploads import UploadRejected, inspect_upload
 from tinhso.core.audit import audit_record, audit_suppressed
 from tinhso.core.models import Agency, Role, User
-from tinhso.core.selectors import agency_in_scope, user_roles
+from tinhso.core.selectors import user_roles
 from tinhso.core.services import DomainError
 from tinhso.core.workcalendar import WorkingCalendar
 from tinhso.dossiers import deadlines
@@ -45,6 +45,7 @@ from tinhso.dossiers.models import (
     State,
 )
 from tinhso.dossiers.prefill import ApplicantData
+from tinhso.dossiers.selectors import officer_sees
 from tinhso.dossiers.validators import citizen_id_error
 from tinhso.dossiers.workflow import (
     ACTIONS,
@@ -150,7 +151,7 @@ def dossier_visible_to(user: Any, dossier: Dossier) -> bool:
         return False
     if dossier.applicant_id == user.pk:
         return True
-    return agency_in_scope(user, dossier.agency) or agency_in_scope(user, dossier.current_agency)
+    return officer_sees(user, dossier)
 
 
 def actor_kinds(user: User | None, dossier: Dossier) -> set[str]:
