@@ -74,3 +74,37 @@ def test_the_tracking_book_lists_the_dossiers_on_a_grid(world: World) -> None:
     assert "Từ ngày 01/03/2027 đến ngày 31/03/2027" in text
     assert "Mã hồ sơ" in text and "Tên TTHC" in text
     assert d.code in text.replace("\n", "")
+
+
+SIGNERS = {"receipt": 2, "additions": 1, "refusal": 1, "apology": 1, "stop": 1, "control": 1}
+
+
+@pytest.mark.parametrize(("kind", "action", "extra", "title"), FORMS)
+def test_a_form_has_a_signing_hint_only_under_each_signer(
+    world: World, kind: str, action: str | None, extra: dict[str, Any], title: str
+) -> None:
+    # The additions, refusal, apology, stop and control forms have one signer: the other
+    # side of the signature row stays blank, without a lone "(Ký và ghi rõ họ tên)".
+    d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+    if action:
+        actor = world.leader if action in ("apologize", "stop") else world.specialist
+        d = dossier_act(dossier=d, action=action, actor=actor, **extra)
+    text = pdf_text(forms.RENDERERS[kind](d))
+    assert text.count("(Ký và ghi rõ họ tên)") == SIGNERS[kind]
+
+
+def test_the_control_sheet_names_the_applicant_rating_without_a_dangling_dash(
+    world: World,
+) -> None:
+    from tinhso.dossiers.services import dossier_rate
+
+    d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+    d = dossier_act(dossier=d, action="forward", actor=world.specialist)
+    d = dossier_act(dossier=d, action="forward", actor=world.leader)
+    d = dossier_act(dossier=d, action="return_result", actor=world.one_stop)
+    d = dossier_rate(dossier=d, user=world.citizen, rating=5)
+    rate = d.events.get(action="rate")
+    assert rate.agency is None  # the rating is the applicant's, at no agency
+    lines = pdf_text(forms.render_control(d)).splitlines()
+    assert not [line for line in lines if line.strip().startswith("— ")]
+    assert any(line.strip() == rate.actor_name for line in lines)

@@ -228,13 +228,13 @@ def _signature(st: dict[str, Any], width: float, left_title: str, right_title: s
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     hint = "<i>(Ký và ghi rõ họ tên)</i>"
+
+    def block(title: str) -> list[Any]:
+        # A form with one signer leaves the other side blank (no lone signing hint).
+        return [Paragraph(title, st["center_b"]), Paragraph(hint, st["italic"])] if title else []
+
     table = Table(
-        [
-            [
-                [Paragraph(left_title, st["center_b"]), Paragraph(hint, st["italic"])],
-                [Paragraph(right_title, st["center_b"]), Paragraph(hint, st["italic"])],
-            ]
-        ],
+        [[block(left_title), block(right_title)]],
         colWidths=[width / 2, width / 2],
         rowHeights=[80],
     )
@@ -550,7 +550,10 @@ def _events_table(events: Sequence[DossierEvent], st: dict[str, Any], width: flo
     head = ["Tên cơ quan, người xử lý", "Thời gian", "Thao tác", "Kết quả, ghi chú"]
     rows: list[list[Any]] = [_header_row(head, st)]
     for e in events:
-        who = escape(f"{e.agency.name if e.agency else ''} — {e.actor_name}")
+        # The applicant's rating is recorded at no agency: no dangling dash then.
+        who = escape(
+            " — ".join(part for part in (e.agency.name if e.agency else "", e.actor_name) if part)
+        )
         rows.append(
             [
                 Paragraph(who, st["cell"]),
