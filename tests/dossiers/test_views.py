@@ -69,6 +69,25 @@ def test_online_form_submits_a_dossier(client: Client, world: World) -> None:
     assert Dossier.objects.count() == 1
 
 
+def test_online_form_with_a_fee_before_receipt_says_to_pay_first(
+    client: Client, world: World
+) -> None:
+    from tinhso.procedures.models import Procedure
+
+    world.procedure.fee_amount = 50000
+    world.procedure.fee_timing = Procedure.FeeTiming.BEFORE_RECEIPT
+    world.procedure.save()
+    client.force_login(world.citizen)
+    url = reverse("dossiers:submit", args=[world.procedure.code])
+    r = client.post(url, {f"doc-{world.form.pk}": pdf_upload()}, follow=True)
+    d = Dossier.objects.get()
+    assert d.state == State.AWAITING_PAYMENT
+    html = r.content.decode()
+    # Not "you will be told when it is received": it will not be, until the fee is paid.
+    assert "Hồ sơ sẽ được tiếp nhận sau khi bạn nộp phí, lệ phí." in html
+    assert "Bạn sẽ được báo khi hồ sơ được tiếp nhận" not in html
+
+
 def test_online_form_without_required_document_says_what_is_missing(
     client: Client, world: World
 ) -> None:

@@ -228,13 +228,14 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
         except DomainError as exc:
             errors.append(exc.message)
         else:
-            messages.success(
-                request,
-                _("Đã nộp hồ sơ %(code)s. Bạn sẽ được báo khi hồ sơ được tiếp nhận.")
-                % {"code": dossier.code},
-            )
             if dossier.state == State.AWAITING_PAYMENT:
-                return redirect("dossiers:detail", code=dossier.code)
+                # The fee comes first: nothing will be received before it is paid.
+                message = _(
+                    "Đã nộp hồ sơ %(code)s. Hồ sơ sẽ được tiếp nhận sau khi bạn nộp phí, lệ phí."
+                )
+            else:
+                message = _("Đã nộp hồ sơ %(code)s. Bạn sẽ được báo khi hồ sơ được tiếp nhận.")
+            messages.success(request, message % {"code": dossier.code})
             return redirect("dossiers:detail", code=dossier.code)
     import uuid
 
@@ -591,7 +592,11 @@ def bulk_receive(request: HttpRequest) -> HttpResponse:
             else None
         )
         if dossier is None:
-            refused.append(_printable(code)[:60])
+            # Unknown, mistyped, or another agency's: said in words, not a bare code.
+            refused.append(
+                _("%(code)s: không tìm thấy hồ sơ này trong các cơ quan bạn phụ trách.")
+                % {"code": _printable(code)[:60]}
+            )
             continue
         try:
             dossier_act(dossier=dossier, action="receive", actor=request.user)  # type: ignore[arg-type]
