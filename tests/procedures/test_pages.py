@@ -70,6 +70,23 @@ def test_procedure_page_says_what_to_bring_cost_and_due_date(client, agency_tree
     assert f'href="/ho-so/nop/{procedure.code}/"' in html
 
 
+def test_optional_document_named_with_if_any_says_it_once(client, agency_tree) -> None:
+    from tinhso.procedures.spec import DocumentSpec
+
+    procedure = make_procedure(
+        documents=[
+            DocumentSpec("Tờ khai đăng ký khai sinh", "01 bản chính"),
+            DocumentSpec("Giấy tờ chứng minh được miễn phí (nếu có)", "01 bản sao", False),
+            DocumentSpec("Văn bản ủy quyền", "01 bản chính", False),
+        ]
+    )
+    html = client.get(reverse("procedures:detail", kwargs={"code": procedure.code})).content
+    text = html.decode()
+    # "(nếu có)" is added to an optional document, unless its name already says it.
+    assert "(nếu có) — " in text and "(nếu có)</em>" in text
+    assert text.count("(nếu có)") == 2
+
+
 def test_due_date_example_skips_tet(client, agency_tree) -> None:
     procedure = make_procedure(processing_days=1)
     # Friday 13 February 2026 (Tết holidays from Monday 16 to Friday 20 February).
