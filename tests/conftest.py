@@ -128,9 +128,13 @@ def fresh_process_caches() -> Iterator[None]:
     from django.core.cache import cache
 
     from tinhso.core import audit
+    from tinhso.core.services import forget_kept_tokens
     from tinhso.core.workcalendar import forget_loaded_calendar
+    from tinhso.procedures.selectors import forget_kept_procedures
 
     forget_loaded_calendar()
+    forget_kept_procedures()
+    forget_kept_tokens()
     # Failure counters of the login/API-key limits: one test's bad passwords must not
     # lock the next test out (every test client comes from 127.0.0.1).
     cache.clear()
@@ -138,6 +142,8 @@ def fresh_process_caches() -> Iterator[None]:
     audit.SEAL_IN_BACKGROUND = False
     yield
     forget_loaded_calendar()
+    forget_kept_procedures()
+    forget_kept_tokens()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -186,6 +186,11 @@ class _BackgroundSealer:
     """One daemon thread per process; woken after each commit that recorded entries."""
 
     IDLE_SECONDS = 60.0
+    # After a wake-up the thread waits this long before sealing, so that the commits of
+    # the next moments are sealed together: under load one seal (≈ 8 statements) covers
+    # the entries of dozens of requests instead of running once per request; when the
+    # site is quiet an entry is sealed a fifth of a second after its commit.
+    GATHER_SECONDS = 0.2
 
     def __init__(self) -> None:
         self.pid = os.getpid()
@@ -200,18 +205,21 @@ class _BackgroundSealer:
 
         while True:
             woken = self.wake.wait(timeout=self.IDLE_SECONDS)
-            self.wake.clear()
+            if woken:
+                self.release.wait(timeout=self.GATHER_SECONDS)  # cut short by a release
+                self.wake.clear()
+                close_old_connections()
+                try:
+                    _seal_pending()
+                except Exception:
+                    logger.exception(
+                        "audit entries not sealed now (they will be at the next write)"
+                    )
+                    connection.close()
             if not woken or self.release.is_set():
                 connection.close()  # idle (or asked to): give the connection back
                 self.release.clear()
                 self.released.set()
-                continue
-            close_old_connections()
-            try:
-                _seal_pending()
-            except Exception:
-                logger.exception("audit entries not sealed now (they will be at the next write)")
-                connection.close()
 
 
 _sealer: _BackgroundSealer | None = None

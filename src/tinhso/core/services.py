@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import time
 from pathlib import Path
 
 from django.db import transaction
@@ -161,6 +162,21 @@ def token_revoke(*, token: ApiToken, by: User | None = None) -> ApiToken:
     return token
 
 
+# An API client sends its key with every request; each process keeps the users of the
+# keys it has just checked for TOKEN_CACHE_SECONDS instead of reading key and user again.
+# A key revoked or a user deactivated in this process is forgotten at once (signals);
+# other processes stop accepting it after at most that long.
+TOKEN_CACHE_SECONDS = 5.0
+_TOKEN_CACHE_MAX = 2000
+_tokens_kept: dict[str, tuple[float, tuple[object, ...], dt.datetime | None]] = {}
+_USER_FIELDS = tuple(f.attname for f in User._meta.concrete_fields)
+
+
+def forget_kept_tokens(**_kwargs: object) -> None:
+    """Signal receiver: a key or a user changed."""
+    _tokens_kept.clear()
+
+
 def token_authenticate(*, header: str) -> User | None:
     """Accept ``Authorization: <key>`` and ``Authorization: Bearer <key>``; None if invalid."""
     value = header.strip()
@@ -168,14 +184,24 @@ def token_authenticate(*, header: str) -> User | None:
         value = value[7:].strip()
     if not value or len(value) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(value)).first()
-    )
-    if token is None or not token.is_active or not token.user.is_active:
-        return None
+    key_hash = ApiToken.hash_key(value)
     now = timezone.now()
+    kept = _tokens_kept.get(key_hash)
+    if kept is not None and kept[0] > time.monotonic() and (kept[2] is None or kept[2] > now):
+        # A new instance per request: per-request caches live on the user object.
+        return User.from_db(None, _USER_FIELDS, kept[1])
+    token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
+    if token is None or not token.is_active or not token.user.is_active:
+        _tokens_kept.pop(key_hash, None)
+        return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(seconds=60):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if len(_tokens_kept) >= _TOKEN_CACHE_MAX:
+        _tokens_kept.clear()
+    values = tuple(getattr(token.user, name) for name in _USER_FIELDS)
+    # Kept until TOKEN_CACHE_SECONDS have passed; ``last_used_at`` is then written again
+    # at most once a minute as before.
+    _tokens_kept[key_hash] = (time.monotonic() + TOKEN_CACHE_SECONDS, values, token.expires_at)
     return token.user
 
 

@@ -121,3 +121,18 @@ def _connect_scope_invalidation() -> None:
 
 
 _connect_scope_invalidation()
+
+
+def _connect_token_invalidation() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from tinhso.core.models import ApiToken, User
+    from tinhso.core.services import forget_kept_tokens
+
+    for model in (ApiToken, User):
+        uid = f"tokens-kept-{model.__name__}"
+        post_save.connect(forget_kept_tokens, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(forget_kept_tokens, sender=model, dispatch_uid=f"{uid}-delete")
+
+
+_connect_token_invalidation()

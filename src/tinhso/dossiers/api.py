@@ -44,7 +44,7 @@ from tinhso.dossiers.validators import (
     new_due_date_error,
 )
 from tinhso.dossiers.workflow import ACTIONS, action_label
-from tinhso.procedures.models import Procedure
+from tinhso.procedures.selectors import procedure_for_dossiers
 
 router = Router(tags=["dossiers"])
 
@@ -338,11 +338,7 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Status[dict[str,
     user: User = request.user  # type: ignore[assignment]
     key = request.headers.get("Idempotency-Key")
     try:
-        procedure = (
-            Procedure.objects.prefetch_related("documents", "agencies")
-            .filter(code=payload.procedure_code)
-            .first()
-        )
+        procedure = procedure_for_dossiers(payload.procedure_code)
         if procedure is None:
             return Status(
                 422,
@@ -476,16 +472,18 @@ def dossier_action(
     request: HttpRequest, code: str, action: str, payload: ActionIn
 ) -> Status[dict[str, Any]]:
     user: User = request.user  # type: ignore[assignment]
-    # The service reads the dossier again under a row lock and answers 404 when ``user``
-    # may not see it: here only its id is looked up.
-    dossier = (
-        Dossier.objects.only("pk").filter(code=code).first() if code_is_plausible(code) else None
-    )
-    if dossier is None or (
-        action not in ACTIONS and selectors.dossier_get_for_user(code=code, user=user) is None
-    ):
+    # The service reads the dossier (by code, under a row lock) and answers 404 when it
+    # does not exist or ``user`` may not see it; an error found before that is answered
+    # as 404 too when the dossier is not the user's to see, so nothing leaks.
+    if not code_is_plausible(code):
         return Status(404, {"detail": _("Không tìm thấy hồ sơ.")})
+
+    def unseen() -> bool:
+        return selectors.dossier_get_for_user(code=code, user=user) is None
+
     if action not in ACTIONS:
+        if unseen():
+            return Status(404, {"detail": _("Không tìm thấy hồ sơ.")})
         return Status(
             422,
             {
@@ -496,17 +494,21 @@ def dossier_action(
     if payload.new_due_date is not None:
         problem = new_due_date_error(payload.new_due_date, today=timezone.localdate())
         if problem:
+            if unseen():
+                return Status(404, {"detail": _("Không tìm thấy hồ sơ.")})
             return Status(422, {"detail": problem})
     target = None
     if payload.agency_code:
         target = Agency.objects.filter(code=payload.agency_code).first()
         if target is None:
+            if unseen():
+                return Status(404, {"detail": _("Không tìm thấy hồ sơ.")})
             return Status(
                 422, {"detail": _("Không có cơ quan mã %(code)s.") % {"code": payload.agency_code}}
             )
     try:
         dossier = dossier_act(
-            dossier=dossier,
+            dossier=Dossier(code=code),
             action=action,
             actor=user,
             note=payload.note,

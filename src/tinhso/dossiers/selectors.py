@@ -211,15 +211,37 @@ def reusable_documents(*, user: Any) -> list[Any]:
     return out
 
 
+def _events(dossier: Dossier) -> list[DossierEvent]:
+    """Every event of ``dossier`` in order; from the events the write that created the
+    dossier just stored (``remember_created``), else one query."""
+    known = getattr(dossier, "_prefetched_objects_cache", {}).get("events")
+    if known is not None:
+        return sorted(known, key=lambda e: (e.at, e.pk))
+    return list(dossier.events.select_related("agency").order_by("at", "id"))
+
+
+def remember_created(dossier: Dossier, *, events: list[DossierEvent], documents: list[Any]) -> None:
+    """Attach the rows a submission has just created to ``dossier`` as if prefetched, so
+    that answering with the new dossier reads neither back from the database (they are
+    all its events and documents: it did not exist before)."""
+    cache: dict[str, QuerySet[Any]] = {}
+    for name, rows in (("events", events), ("documents", documents)):
+        queryset = getattr(dossier, name).get_queryset()  # as Django's prefetch does
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    dossier._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+
+
 def history(dossier: Dossier) -> list[DossierEvent]:
     """The officers' view: every event."""
-    return list(dossier.events.select_related("agency").order_by("at", "id"))
+    return _events(dossier)
 
 
 def timeline(dossier: Dossier) -> list[dict[str, Any]]:
     """The applicant's simplified view: public events only, no officer names."""
     out = []
-    for event in dossier.events.order_by("at", "id"):
+    for event in _events(dossier):
         spec = ACTIONS.get(event.action)
         label = spec.public_label if spec is not None else EVENT_PUBLIC_LABELS.get(event.action)
         if label is None:

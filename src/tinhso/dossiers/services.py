@@ -45,7 +45,7 @@ from tinhso.dossiers.models import (
     State,
 )
 from tinhso.dossiers.prefill import ApplicantData
-from tinhso.dossiers.selectors import officer_sees
+from tinhso.dossiers.selectors import officer_sees, remember_created
 from tinhso.dossiers.validators import citizen_id_error
 from tinhso.dossiers.workflow import (
     ACTIONS,
@@ -443,10 +443,12 @@ def _create(
     )
     with audit_suppressed():
         dossier.save()
-        for upload, info in zip(uploads, infos, strict=True):
+        documents = [
             _store_file(dossier, upload, info, DossierDocument.Kind.APPLICATION, submitted_by)
+            for upload, info in zip(uploads, infos, strict=True)
+        ]
         for old in reused:
-            DossierDocument.objects.create(
+            copy = DossierDocument.objects.create(
                 dossier=dossier,
                 required_document=old.required_document,
                 kind=DossierDocument.Kind.APPLICATION,
@@ -459,9 +461,12 @@ def _create(
                 reused_from=old.reused_from or old,
                 uploaded_by=submitted_by,
             )
+            documents.append(copy)
         event = _event(dossier, "submit", "", dossier.state, submitted_by, agency, at=now)
+        events = [event]
         if state == State.AWAITING_PAYMENT:
-            _event(dossier, "awaiting_payment", state, state, None, agency, at=now)
+            events.append(_event(dossier, "awaiting_payment", state, state, None, agency, at=now))
+    remember_created(dossier, events=events, documents=documents)
     audit_record(
         action="dossier_submit",
         object_type="dossiers.dossier",
@@ -553,7 +558,11 @@ def processing_steps(procedure: Procedure, agency: Agency) -> list[dict[str, Any
     """The procedure's processing steps, resolved to agencies (one-stop steps left out:
     receiving and returning are the one-stop desk's own actions)."""
     steps: list[dict[str, Any]] = []
-    for s in procedure.workflow.select_related("agency").all():
+    if "workflow" in getattr(procedure, "_prefetched_objects_cache", {}):
+        workflow = list(procedure.workflow.all())  # kept with the procedure
+    else:
+        workflow = list(procedure.workflow.select_related("agency").all())
+    for s in workflow:
         if s.role in (Role.ONE_STOP_OFFICER, Role.CITIZEN):
             continue
         if s.agency_scope == WorkflowStep.AgencyScope.PARENT:
@@ -656,7 +665,10 @@ def dossier_act(
     uploads: Sequence[Upload] = (),
     now: dt.datetime | None = None,
 ) -> Dossier:
-    """Apply ``action`` to ``dossier`` as ``actor`` (None: the platform itself)."""
+    """Apply ``action`` to ``dossier`` as ``actor`` (None: the platform itself).
+
+    ``dossier`` may be an unsaved ``Dossier(code=…)``: the row is then found by its code.
+    """
     spec = ACTIONS.get(action)
     if spec is None:
         raise DossierError(
@@ -677,7 +689,7 @@ def dossier_act(
             d = (
                 Dossier.objects.select_for_update(of=("self",))
                 .select_related("agency", "current_agency", "procedure")
-                .get(pk=dossier.pk)
+                .get(**({"pk": dossier.pk} if dossier.pk is not None else {"code": dossier.code}))
             )
         except Dossier.DoesNotExist:
             raise DossierNotFound(_("Không tìm thấy hồ sơ.")) from None

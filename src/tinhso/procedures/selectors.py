@@ -11,6 +11,7 @@ procedures) the scan is a few milliseconds; the filters use indexed columns.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -264,6 +265,38 @@ def procedure_detail(code: str, *, include_inactive: bool = True) -> Procedure |
     if not include_inactive:
         qs = qs.filter(is_active=True)
     return qs.filter(code=code).first()
+
+
+# Every dossier submitted reads its procedure with the documents, agencies and workflow
+# (four queries); procedures change rarely, so each process keeps the ones it used for
+# PROCEDURE_CACHE_SECONDS. A change made in this process is seen at once (signals in
+# apps.py clear the cache); other processes see it after at most that long.
+PROCEDURE_CACHE_SECONDS = 10.0
+_PROCEDURE_CACHE_MAX = 4000
+_procedures_kept: dict[str, tuple[float, Procedure]] = {}
+
+
+def procedure_for_dossiers(code: str) -> Procedure | None:
+    """The procedure ``code`` (active or not) with its documents, agencies and workflow
+    steps prefetched, as the dossier services use it; None if there is no such code.
+
+    The object is shared by the requests of this process for a few seconds: treat it as
+    read-only."""
+    now = time.monotonic()
+    kept = _procedures_kept.get(code)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    procedure = procedure_detail(code)
+    if procedure is not None:  # unknown codes are not kept: a new procedure works at once
+        if len(_procedures_kept) >= _PROCEDURE_CACHE_MAX:
+            _procedures_kept.clear()
+        _procedures_kept[code] = (now + PROCEDURE_CACHE_SECONDS, procedure)
+    return procedure
+
+
+def forget_kept_procedures(**_kwargs: object) -> None:
+    """Signal receiver: a procedure, its documents, workflow or agencies changed."""
+    _procedures_kept.clear()
 
 
 def procedure_due_example(procedure: Procedure, *, now: dt.datetime | None = None) -> dt.date:
