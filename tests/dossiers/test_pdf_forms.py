@@ -108,3 +108,33 @@ def test_the_control_sheet_names_the_applicant_rating_without_a_dangling_dash(
     lines = pdf_text(forms.render_control(d)).splitlines()
     assert not [line for line in lines if line.strip().startswith("— ")]
     assert any(line.strip() == rate.actor_name for line in lines)
+
+
+def test_the_tracking_book_fits_codes_and_dates_inside_their_columns(world: World) -> None:
+    # A dossier code and the four dates (received, appointment, result, returned) are
+    # printed inside their cells, on one line: they crossed the grid lines before.
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    with time_machine.travel(dt.datetime(2027, 3, 4, 3, tzinfo=dt.UTC), tick=False):
+        d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+        d = dossier_act(dossier=d, action="forward", actor=world.specialist)
+        d = dossier_act(dossier=d, action="forward", actor=world.leader)
+        d = dossier_act(dossier=d, action="return_result", actor=world.one_stop)
+    width = landscape(A4)[0] - 20 * mm
+    table = forms._tracking_book_table([d], forms._styles(), width)
+    table.wrap(width, 1000)
+    row = table._cellvalues[1]
+    styles = table._cellStyles[1]
+    for col in (1, 7, 8, 9, 10):
+        value, style = row[col], styles[col]
+        if isinstance(value, tuple | list):  # reportlab keeps a flowable cell as a tuple
+            (value,) = value
+        room = table._colWidths[col] - style.leftPadding - style.rightPadding
+        if isinstance(value, Paragraph):
+            value.wrap(room, 1000)
+            assert len(value.blPara.lines) == 1, (col, value.text)
+        else:
+            assert value and stringWidth(value, style.fontname, style.fontsize) <= room, col

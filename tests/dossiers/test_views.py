@@ -286,6 +286,22 @@ def test_tracking_book_pdf_and_xlsx(client: Client, world: World) -> None:
     assert d.code in [c.value for c in sheet[4]]
 
 
+def test_tracking_book_of_an_officer_of_one_agency_is_headed_with_its_name(
+    client: Client, world: World
+) -> None:
+    from openpyxl import load_workbook
+
+    dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+    client.force_login(world.one_stop)  # one-stop officer of one commune only
+    name = world.procedure.agencies.get().name
+    pdf = pdf_text(client.get(reverse("dossiers:tracking_book", args=["pdf"])).content)
+    assert name.upper() in pdf and "CÁC CƠ QUAN CỦA BẠN" not in pdf
+    xlsx = client.get(reverse("dossiers:tracking_book", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    assert sheet["A1"].value == f"SỔ THEO DÕI HỒ SƠ — {name}"
+
+
 def test_statistics_page_and_exports(client: Client, world: World) -> None:
     dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
     r = client.get(reverse("dossiers:statistics"))

@@ -852,6 +852,11 @@ def tracking_book(request: HttpRequest, fmt: str) -> HttpResponse:
     agencies = agencies_for_user(request.user)
     code = _printable(request.GET.get("co-quan", ""))[:60]
     agency = agencies.filter(code=code).first() if code else None
+    if agency is None and not code:
+        # An officer of one agency (a commune's) prints that agency's book, headed with
+        # its name rather than "your agencies".
+        only = list(agencies[:2])
+        agency = only[0] if len(only) == 1 else None
     lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     qs = (

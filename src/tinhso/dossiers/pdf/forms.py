@@ -198,6 +198,7 @@ def _styles() -> dict[str, Any]:
         ),
         "small": ParagraphStyle("s", fontName=FONT, fontSize=8, leading=10),
         "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=10.5),
+        "cell_s": ParagraphStyle("cells", fontName=FONT, fontSize=7.5, leading=9.5),
         "cell_b": ParagraphStyle("cellb", fontName=FONT_BOLD, fontSize=8.5, leading=10.5),
         "italic": ParagraphStyle("i", fontName=FONT, fontSize=9.5, leading=12, alignment=TA_CENTER),
     }
@@ -263,9 +264,11 @@ def _grid(
     line: float = 0.5,
     font_size: float | None = None,
     repeat_header: bool = False,
+    padding: float | None = None,
 ) -> Any:
     """A table with a grid and cells aligned to the top (every table of the forms);
-    ``font_size`` sets the font of plain-text cells."""
+    ``font_size`` sets the font of plain-text cells, ``padding`` the left and right
+    padding of every cell (reportlab's default is 6 points)."""
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
@@ -274,6 +277,11 @@ def _grid(
         commands += [
             ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("FONTSIZE", (0, 0), (-1, -1), font_size),
+        ]
+    if padding is not None:
+        commands += [
+            ("LEFTPADDING", (0, 0), (-1, -1), padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ]
     commands.append(("VALIGN", (0, 0), (-1, -1), "TOP"))
     table = Table(rows, colWidths=list(col_widths), repeatRows=1 if repeat_header else 0)
@@ -628,6 +636,62 @@ TRACKING_BOOK_HEADERS = (
 )
 
 
+# Column shares of the landscape tracking book: a dossier code (25 characters) and a date
+# fit on one line at 7.5 points with 3-point cell padding; names and addresses wrap.
+TRACKING_BOOK_COLUMNS = (
+    0.032,
+    0.148,
+    0.15,
+    0.045,
+    0.09,
+    0.12,
+    0.09,
+    0.064,
+    0.064,
+    0.064,
+    0.064,
+    0.069,
+)
+
+
+def _tracking_book_table(dossiers: Sequence[Dossier], st: dict[str, Any], width: float) -> Any:
+    from reportlab.platypus import Paragraph
+
+    def cell(text: str, style: str = "cell") -> Any:
+        return Paragraph(escape(text), st[style])
+
+    def day(value: dt.date | dt.datetime | None) -> Any:
+        return cell(_d(value), "cell_s") if value else ""
+
+    head = [*TRACKING_BOOK_HEADERS[:11], "Ghi chú"]
+    rows: list[list[Any]] = [_header_row(head, st)]
+    for i, d in enumerate(dossiers, 1):
+        rows.append(
+            [
+                str(i),
+                cell(d.code, "cell_s"),
+                cell(d.procedure.name[:200]),
+                "1",
+                cell(d.applicant_name),
+                cell(f"{d.applicant_address} {d.applicant_phone}".strip()),
+                cell(d.current_agency.name),
+                day(d.received_at),
+                day(d.appointment_date),
+                day(d.finished_at),
+                day(d.returned_at),
+                cell(str(State(d.state).label)),
+            ]
+        )
+    return _grid(
+        rows,
+        [width * r for r in TRACKING_BOOK_COLUMNS],
+        line=0.4,
+        font_size=7.5,
+        repeat_header=True,
+        padding=3,
+    )
+
+
 def render_tracking_book(
     *, agency_name: str, start: dt.date, end: dt.date, dossiers: Sequence[Dossier]
 ) -> bytes:
@@ -639,34 +703,13 @@ def render_tracking_book(
     st = _styles()
     page = landscape(A4)
     width = page[0] - 20 * mm
-    head = [*TRACKING_BOOK_HEADERS[:11], "Ghi chú"]
-    rows: list[list[Any]] = [_header_row(head, st)]
-    for i, d in enumerate(dossiers, 1):
-        rows.append(
-            [
-                str(i),
-                Paragraph(escape(d.code), st["cell"]),
-                Paragraph(escape(d.procedure.name[:200]), st["cell"]),
-                "1",
-                Paragraph(escape(d.applicant_name), st["cell"]),
-                Paragraph(escape(f"{d.applicant_address} {d.applicant_phone}".strip()), st["cell"]),
-                Paragraph(escape(d.current_agency.name), st["cell"]),
-                _d(d.received_at),
-                _d(d.appointment_date),
-                _d(d.finished_at) if d.finished_at else "",
-                _d(d.returned_at) if d.returned_at else "",
-                Paragraph(escape(str(State(d.state).label)), st["cell"]),
-            ]
-        )
-    ratios = [0.03, 0.12, 0.17, 0.05, 0.1, 0.12, 0.1, 0.06, 0.06, 0.06, 0.06, 0.07]
-    table = _grid(rows, [width * r for r in ratios], line=0.4, font_size=7.5, repeat_header=True)
     story = [
         Paragraph(escape(agency_name.upper()), st["center_b"]),
         Spacer(1, 4),
         Paragraph("SỔ THEO DÕI HỒ SƠ", st["title"]),
         Paragraph(f"Từ ngày {_d(start)} đến ngày {_d(end)}", st["center"]),
         Spacer(1, 8),
-        table,
+        _tracking_book_table(dossiers, st, width),
     ]
     return _pdf(story, pagesize=page, margins_mm=(10, 10, 12, 12), title="Sổ theo dõi hồ sơ")
 
