@@ -329,3 +329,17 @@ def test_indicator_provider_contract(world: World) -> None:
     assert provider is not None
     result = provider.compute(start=today - dt.timedelta(days=1), end=today)
     assert result is not None and result.value == 100
+
+
+def test_statistics_index_writes_the_mean_rating_with_a_decimal_comma(
+    client: Client, world: World
+) -> None:
+    from tinhso.dossiers.services import dossier_rate
+
+    for rating in (4, 5):
+        d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+        d = dossier_act(dossier=d, action="forward", actor=world.specialist)
+        d = dossier_act(dossier=d, action="forward", actor=world.leader)
+        dossier_rate(dossier=d, user=world.citizen, rating=rating)
+    html = client.get(reverse("dossiers:statistics")).content.decode()
+    assert "<td>4,50/5 (2)</td>" in html  # as the other numbers of the page, not "4.50"

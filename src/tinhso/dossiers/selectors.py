@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 
 from tinhso.core.models import Agency, Role
@@ -618,7 +619,10 @@ def service_quality_index(
         detail = ""
         if key == "satisfaction":
             ratio = (float(rated["avg"]) - 1) / 4 if rated["n"] else None
-            detail = f"{rated['avg']:.2f}/5 ({rated['n']})" if rated["n"] else ""
+            # "4,67/5" in Vietnamese: the decimal separator of the active language.
+            detail = (
+                f"{number_format(float(rated['avg']), 2)}/5 ({rated['n']})" if rated["n"] else ""
+            )
         else:
             pair = ratios[key]
             ratio = pair[0] / pair[1] if pair else None
