@@ -39,7 +39,14 @@ from django.utils.translation import gettext as _
 
 from tinhso.datastore.ingest.errors import LoadError
 from tinhso.datastore.ingest.header import HeaderInfo
-from tinhso.datastore.ingest.infer import TYPE_LABELS, TYPES, ColumnProfile, ColumnType
+from tinhso.datastore.ingest.infer import (
+    GROUP_SPACES,
+    PLACEHOLDERS,
+    TYPE_LABELS,
+    TYPES,
+    ColumnProfile,
+    ColumnType,
+)
 from tinhso.datastore.ingest.readers import CsvReader, Reader
 from tinhso.datastore.sqlnames import index_name, quote_ident, quote_table, staging_name
 
@@ -78,6 +85,18 @@ PATTERNS = {
     "date_ymd": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
     "([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",
 }
+_SP = f"[{GROUP_SPACES}]"
+# The loose patterns of infer.py (thousands grouped with spaces; the placeholders are
+# tested apart, with ``IN``).
+LOOSE_PATTERNS = {
+    **PATTERNS,
+    "int_gc": f"^[+-]?(0|[1-9][0-9]*|[1-9][0-9]{{0,2}}(,[0-9]{{3}})+|[1-9][0-9]{{0,2}}({_SP}[0-9]{{3}})+)$",
+    "int_gd": f"^[+-]?(0|[1-9][0-9]*|[1-9][0-9]{{0,2}}([.][0-9]{{3}})+|[1-9][0-9]{{0,2}}({_SP}[0-9]{{3}})+)$",
+    "num_dot": "^[+-]?((0|[1-9][0-9]*|[1-9][0-9]{0,2}(,[0-9]{3})+"
+    f"|[1-9][0-9]{{0,2}}({_SP}[0-9]{{3}})+)([.][0-9]+)?|[.][0-9]+)([eE][+-]?[0-9]{{1,3}})?$",
+    "num_comma": "^[+-]?((0|[1-9][0-9]*|[1-9][0-9]{0,2}([.][0-9]{3})+"
+    f"|[1-9][0-9]{{0,2}}({_SP}[0-9]{{3}})+)(,[0-9]+)?|,[0-9]+)$",
+}
 TRUE_WORDS = ("true", "yes", "có", "đúng", "t", "y")
 FALSE_WORDS = ("false", "no", "không", "sai", "f", "n")
 _INT_CANDIDATES = ("int", "int_gc", "int_gd")
@@ -112,16 +131,23 @@ def _value(col: str) -> str:
     return f"nullif(btrim({col}, E' \\t'), '')"
 
 
+def _placeholders() -> str:
+    """The placeholders of infer.py as an SQL list, for ``IN (…)``."""
+    return ", ".join(_lit(p) for p in PLACEHOLDERS)
+
+
 def _test(candidate: str, col: str) -> str:
-    """SQL boolean: the trimmed value (NULL when empty) fits ``candidate``."""
+    """SQL boolean: the trimmed value (NULL when empty) fits ``candidate``'s loose pattern
+    (infer.py's: a placeholder, or a value of the strict pattern or with thousands
+    grouped by spaces)."""
     v = _value(col)
     if candidate == "bool":
         words = ", ".join(_lit(w) for w in TRUE_WORDS + FALSE_WORDS)
         return f"lower({v}) IN ({words})"
-    test = f"{v} ~ {_lit(PATTERNS[candidate])}"
+    test = f"{v} ~ {_lit(LOOSE_PATTERNS[candidate])}"
     if candidate in _INT_CANDIDATES:  # at most 18 digits, as in infer.py
-        test += f" AND length(translate({v}, '+-,.', '')) <= 18"
-    return test
+        test += f" AND length(translate({v}, {_lit('+-,.' + GROUP_SPACES)}, '')) <= 18"
+    return f"({v} IN ({_placeholders()}) OR ({test}))"
 
 
 @dataclass
@@ -146,13 +172,19 @@ class Column:
 def _cast(col: Column) -> str:
     """The SQL expression converting the staged text of ``col`` to its type; a value that
     does not convert raises. Values are trimmed first, except in columns whose guessed
-    type passed ``_suspicious`` (no value there has spaces or tabs at its ends)."""
+    type passed ``_suspicious`` (no value there has spaces or tabs at its ends). In a
+    loose column (and under a publisher's override) placeholders are NULL; in a loose
+    number column the spaces grouping thousands are dropped."""
     raw = col.staged
     t, conv = col.ctype.type, col.ctype.convention
     if t == "text":
         return f"nullif({raw}, '')"
     v = _value(raw) if col.verified or col.strict else f"nullif({raw}, '')"
+    if t != "bool" and (col.ctype.loose or col.strict):
+        v = f"(CASE WHEN {v} IN ({_placeholders()}) THEN NULL ELSE {v} END)"
     if t in ("int", "numeric"):
+        if col.ctype.loose:
+            v = f"translate({v}, {_lit(GROUP_SPACES)}, '')"
         if conv == "gc":
             x = f"replace({v}, ',', '')"
         elif conv == "gd":
@@ -507,9 +539,9 @@ def _ranked(candidates: set[str], prefer_comma: bool) -> list[str]:
     return [c for c in order if c in candidates]
 
 
-def _candidate_type(candidate: str, has_time: bool) -> ColumnType:
+def _candidate_type(candidate: str, has_time: bool, loose: bool = False) -> ColumnType:
     t, conv = CANDIDATE_TYPES[candidate]
-    return ColumnType("timestamp" if t == "date" and has_time else t, conv)
+    return ColumnType("timestamp" if t == "date" and has_time else t, conv, loose)
 
 
 def _guess(columns: list[Column], profiles: list[ColumnProfile], prefer_comma: bool) -> None:
@@ -519,7 +551,11 @@ def _guess(columns: list[Column], profiles: list[ColumnProfile], prefer_comma: b
         profile = profiles[c.position]
         ranked = _ranked(profile.candidates, prefer_comma)
         c.ranked = ranked
-        c.inferred = _candidate_type(ranked[0], profile.has_time) if ranked else ColumnType("text")
+        c.inferred = (
+            _candidate_type(ranked[0], profile.has_time, profile.loose)
+            if ranked
+            else ColumnType("text")
+        )
         c.verified = not ranked
 
 
@@ -529,8 +565,14 @@ def _infer_precise(stage: str, columns: list[Column]) -> None:
     exprs: list[str] = []
     keys: list[tuple[str, int, str]] = []
     for c in columns:
-        exprs.append(f"count({_value(c.staged)})")
+        v = _value(c.staged)
+        exprs.append(f"count({v})")
         keys.append(("values", c.position, ""))
+        if c.ranked:
+            exprs.append(f"count({v}) FILTER (WHERE {v} IN ({_placeholders()}))")
+            keys.append(("placeholders", c.position, ""))
+            exprs.append(f"coalesce(bool_or({v} ~ {_lit(_SP)}), false)")
+            keys.append(("spaces", c.position, ""))
         for cand in c.ranked:
             exprs.append(f"bool_and({_test(cand, c.staged)})")
             keys.append(("test", c.position, cand))
@@ -541,11 +583,17 @@ def _infer_precise(stage: str, columns: list[Column]) -> None:
     for c in columns:
         c.inferred = ColumnType("text")
         c.verified = True
-        if not results.get(("values", c.position, "")):
-            continue
+        placeholders = results.get(("placeholders", c.position, "")) or 0
+        if (results.get(("values", c.position, "")) or 0) <= placeholders:
+            continue  # empty, or nothing but placeholders: text
         for cand in c.ranked:
             if results.get(("test", c.position, cand)):
-                c.inferred = _candidate_type(cand, bool(results.get(("time", c.position, ""))))
+                number = cand.startswith(("int", "num"))
+                loose = placeholders > 0 or (
+                    number and bool(results.get(("spaces", c.position, "")))
+                )
+                has_time = bool(results.get(("time", c.position, "")))
+                c.inferred = _candidate_type(cand, has_time, loose)
                 break
 
 
@@ -573,6 +621,18 @@ def _suspicious(col: Column) -> str:
     first rows: true when the cast alone could accept a value that infer.py's pattern
     refuses (spaces at the ends, leading zeros, thousands separators, NaN, loose date
     shapes). A column with such a value is checked with the full patterns instead."""
+    test = _suspicious_value(col)
+    if not col.ctype.loose or test == "false":
+        return test
+    # Placeholders load as NULL. In numbers, a space anywhere sends the column to the
+    # full patterns (the cast drops the spaces, so it would take "1 2" for 12).
+    test = f"({col.staged} NOT IN ({_placeholders()}) AND ({test}))"
+    if col.ctype.type in ("int", "numeric"):
+        test += f" OR {col.staged} ~ {_lit(_SP)}"
+    return test
+
+
+def _suspicious_value(col: Column) -> str:
     c = col.staged
     t, conv = col.ctype.type, col.ctype.convention
     edges = f"{c} LIKE ' %' OR {c} LIKE '% ' OR {c} LIKE E'\\t%' OR {c} LIKE E'%\\t'"
@@ -707,7 +767,7 @@ def _apply_types(
             if not conv and wanted in ("date", "timestamp"):
                 cands = profiles[c.position].candidates
                 conv = next((k for k in ("dmy", "ymd", "mdy") if f"date_{k}" in cands), "dmy")
-            c.ctype = ColumnType(wanted, conv)
+            c.ctype = ColumnType(wanted, conv, inferred.loose and same)
             c.strict = wanted != "text"
         else:
             c.ctype = inferred
@@ -971,8 +1031,9 @@ def load_postgres(
         columns = [Column(position=j, id=cid, label=header.labels[j]) for j, cid in enumerate(ids)]
         profiles = _sample_profiles(stage, width)
         _guess(columns, profiles, reader.prefer_comma_decimal)
-        empty_sample = [c for c in columns if c.ranked and not profiles[c.position].values]
-        if empty_sample:  # nothing to guess from: check these columns now
+        # Nothing to guess from (empty, or only placeholders): check these columns now.
+        empty_sample = [c for c in columns if c.ranked and not profiles[c.position].has_real]
+        if empty_sample:
             _infer_precise(stage, empty_sample)
         rows = _convert_all(
             table=table,

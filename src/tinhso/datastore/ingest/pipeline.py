@@ -21,6 +21,7 @@ from tinhso.datastore.ingest.backends import Writer, writer_for
 from tinhso.datastore.ingest.errors import LoadError
 from tinhso.datastore.ingest.header import column_ids, detect_header
 from tinhso.datastore.ingest.infer import (
+    PLACEHOLDER_SET,
     TYPE_LABELS,
     TYPES,
     ColumnProfile,
@@ -315,6 +316,10 @@ def _load_file(
     fields = []
     for j, (cid, ct) in enumerate(zip(ids, ctypes, strict=True)):
         prof = profiles[j]
+        nulls, distinct = prof.nulls, prof.distinct
+        if ct.loose:  # the placeholders were loaded as NULL
+            nulls += prof.placeholders
+            distinct = distinct - PLACEHOLDER_SET if distinct is not None else None
         fields.append(
             {
                 "id": cid,
@@ -322,8 +327,8 @@ def _load_file(
                 "label": header.labels[j],
                 "convention": ct.convention,
                 "indexed": j in index_positions,
-                "nulls": prof.nulls,
-                "distinct": len(prof.distinct) if prof.distinct is not None else None,
+                "nulls": nulls,
+                "distinct": len(distinct) if distinct is not None else None,
             }
         )
     return LoadResult(fields=fields, rows=loaded, detected=_detected(reader, header))
@@ -345,7 +350,7 @@ def _types(
                 inferred.type,
             } <= {"date", "timestamp"}
             conv = inferred.convention if same_family else ""
-            ctypes.append(ColumnType(wanted, conv))
+            ctypes.append(ColumnType(wanted, conv, inferred.loose and same_family))
             strict.append(wanted != "text")
         else:
             ctypes.append(inferred)
