@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from tinhso.core.text import clean_text, fold, nfc, slugify_vi
+from tinhso.core.text import clean_text, fold, nfc, slugify_vi, sort_key_vi
 
 
 def test_nfc_composes_decomposed_input() -> None:
@@ -63,3 +63,32 @@ def test_slugify_vi_respects_max_length_without_trailing_dash() -> None:
     assert slug == "thong-ke-dan"
     assert len(slug) <= 12
     assert not slug.endswith("-")
+
+
+def test_sort_key_vi_sorts_in_vietnamese_dictionary_order() -> None:
+    # Code-point order puts "Hà" after "Hoằng" and "Đ…" after "T…"; the dictionary puts
+    # a, ă, â and d, đ next to each other, then the tones (none, huyền, hỏi, ngã, sắc, nặng).
+    expected = [
+        "Phường Dương",
+        "Phường Đào Duy Từ",
+        "Phường Tĩnh Gia",
+        "Xã An Nông",
+        "Xã Ăn Ý",
+        "Xã Ba",
+        "Xã Bà",
+        "Xã Bả",
+        "Xã Bã",
+        "Xã Bá",
+        "Xã Bạ",
+        "Xã Ba Đình",
+        "Xã Bá Thước",
+        "Xã Hà Long",
+        "Xã Hoa Lộc",
+        "Xã Hóa Quỳ",
+        "Xã Hoằng Tiến",
+        "Xã Ứng Hòa",
+        "Xã Vân Du",
+    ]
+    assert sorted(reversed(expected), key=sort_key_vi) == expected
+    decomposed = unicodedata.normalize("NFD", "Xã Hà Long")
+    assert sort_key_vi(decomposed)[:2] == sort_key_vi("Xã Hà Long")[:2]

@@ -343,3 +343,19 @@ def test_statistics_index_writes_the_mean_rating_with_a_decimal_comma(
         dossier_rate(dossier=d, user=world.citizen, rating=rating)
     html = client.get(reverse("dossiers:statistics")).content.decode()
     assert "<td>4,50/5 (2)</td>" in html  # as the other numbers of the page, not "4.50"
+
+
+def test_online_form_lists_agencies_in_vietnamese_alphabetical_order(
+    client: Client, world: World
+) -> None:
+    from tests.core.factories import AgencyFactory
+    from tinhso.core.models import Agency
+
+    names = ["Ủy ban nhân dân Xã Hoằng Tiến", "Ủy ban nhân dân Xã Hà Long"]
+    names += ["Ủy ban nhân dân Phường Đào Duy Từ", "Ủy ban nhân dân Phường Tĩnh Gia"]
+    for name in names:
+        world.procedure.agencies.add(AgencyFactory(name=name, level=Agency.Level.COMMUNE))
+    client.force_login(world.citizen)
+    html = client.get(reverse("dossiers:submit", args=[world.procedure.code])).content.decode()
+    expected = [names[2], names[3], names[1], names[0]]  # Đ after D, Hà before Hoằng
+    assert sorted(expected, key=html.index) == expected

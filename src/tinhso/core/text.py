@@ -27,6 +27,27 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
+# Vietnamese alphabetical order (a ă â b c d đ e ê … o ô ơ … u ư …; f j w z in their Latin
+# places), then the tones: none, huyền, hỏi, ngã, sắc, nặng.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: chr(0x100 + i) for i, ch in enumerate(_ALPHABET)}
+_TONES = ("\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
+
+
+def sort_key_vi(text: str) -> tuple[str, tuple[int, ...], str]:
+    """Key sorting Vietnamese text in dictionary order ("Hà Long" before "Hoằng Hóa",
+    "Đào" after every "D…"), where code-point order puts "Hà" after "Ho" and "Đ" after "T"."""
+    letters: list[str] = []
+    tones: list[int] = []
+    for ch in nfc(text).casefold():
+        parts = unicodedata.normalize("NFD", ch)
+        tone = next((i + 1 for i, mark in enumerate(_TONES) if mark in parts), 0)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+        letters.append(_LETTER_RANK.get(base, base))
+        tones.append(tone)
+    return "".join(letters), tuple(tones), text
+
+
 def slugify_vi(text: str, *, max_length: int = 100) -> str:
     """ASCII slug of Vietnamese text ("Dân số Thanh Hóa" → "dan-so-thanh-hoa")."""
     slug = _NON_SLUG.sub("-", fold(text)).strip("-")

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from tinhso.core.models import Agency, Membership, Role
 from tinhso.core.selectors import agencies_for_user
 from tinhso.core.services import DomainError
+from tinhso.core.text import sort_key_vi
 from tinhso.dossiers import charts, selectors
 from tinhso.dossiers.intake import (
     INTAKE_CHANNELS,
@@ -139,14 +140,17 @@ def _registry_applicant(user: Any) -> tuple[ApplicantData | None, str]:
 
 
 def _agency_choices(procedure: Procedure) -> list[Agency]:
+    """The agencies an online dossier may go to, in Vietnamese alphabetical order (the
+    database orders by code point: "Xã Hà Long" after "Xã Hoằng Tiến", "Phường Đ…" after
+    "Phường T…")."""
     agencies = list(procedure.agencies.filter(is_active=True).order_by("name"))
-    if agencies:
-        return agencies
-    level = Agency.Level.COMMUNE if procedure.level == Procedure.Level.COMMUNE else None
-    qs = Agency.objects.filter(is_active=True)
-    if level:
-        qs = qs.filter(level=level)
-    return list(qs.order_by("name")[:500])
+    if not agencies:
+        level = Agency.Level.COMMUNE if procedure.level == Procedure.Level.COMMUNE else None
+        qs = Agency.objects.filter(is_active=True)
+        if level:
+            qs = qs.filter(level=level)
+        agencies = list(qs.order_by("name")[:500])
+    return sorted(agencies, key=lambda a: sort_key_vi(a.name))
 
 
 @login_required
