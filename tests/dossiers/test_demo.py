@@ -52,3 +52,20 @@ def test_demo_dossiers_cover_every_state_and_look_like_the_province(settings, tm
 
     second = build_dossiers(count=1500)
     assert second["created"] == 0 and Dossier.objects.count() == 1500
+
+
+def test_the_demo_citizens_own_dossiers_carry_her_registry_address(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tinhso.identity.models import SyntheticResident
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    build_core()
+    build_procedures()
+    build_identity(count=50)
+    build_dossiers(count=20)
+    own = Dossier.objects.filter(applicant__username="congdan")
+    assert own.count() == 8
+    citizen_id = own.first().applicant.citizen_id  # type: ignore[union-attr]
+    # The demo registry is the synthetic residents' table: her online, pre-filled
+    # dossiers show the address her submission form shows.
+    registry = SyntheticResident.objects.get(citizen_id=citizen_id)
+    assert set(own.values_list("applicant_address", flat=True)) == {registry.address}

@@ -104,6 +104,9 @@ def _build(count: int) -> dict[str, int]:
         busy_communes += [demo_commune] * 8
     residents = _residents(rng)
     citizen = User.objects.filter(username="congdan").first()
+    # The demo citizen's own dossiers carry what the registry says about her (they were
+    # submitted online, pre-filled), not a random resident's address.
+    own_resident = _own_resident(citizen)
     officers = {
         u.username: u
         for u in User.objects.filter(
@@ -156,6 +159,8 @@ def _build(count: int) -> dict[str, int]:
         if own:
             channel = Channel.ONLINE
         resident = rng.choice(residents) if residents else None
+        if own and own_resident is not None:
+            resident = own_resident
         counters[(agency.pk, day)] += 1
         code = f"{agency.code}-{day:%y%m%d}-{counters[(agency.pk, day)]:04d}"
         has_fee = procedure.fee_amount > 0 and procedure.fee_timing != Procedure.FeeTiming.NONE
@@ -240,6 +245,19 @@ def _residents(rng: random.Random) -> list[Any]:
         )[:3000]
     )
     return rows
+
+
+def _own_resident(citizen: User | None) -> Any:
+    from django.apps import apps
+
+    if citizen is None or not citizen.citizen_id or not apps.is_installed("tinhso.identity"):
+        return None
+    SyntheticResident: Any = apps.get_model("identity", "SyntheticResident")
+    return (
+        SyntheticResident.objects.filter(citizen_id=citizen.citizen_id)
+        .values("citizen_id", "full_name", "address")
+        .first()
+    )
 
 
 def _name(resident: Any, rng: random.Random) -> str:
