@@ -359,3 +359,23 @@ def test_online_form_lists_agencies_in_vietnamese_alphabetical_order(
     html = client.get(reverse("dossiers:submit", args=[world.procedure.code])).content.decode()
     expected = [names[2], names[3], names[1], names[0]]  # Đ after D, Hà before Hoằng
     assert sorted(expected, key=html.index) == expected
+
+
+def test_fee_due_before_the_result_is_asked_for_the_result_not_for_receipt(
+    client: Client, world: World
+) -> None:
+    from tinhso.procedures.models import Procedure
+
+    world.procedure.fee_amount = 10000
+    world.procedure.fee_timing = Procedure.FeeTiming.BEFORE_RESULT
+    world.procedure.save()
+    d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+    d = dossier_act(dossier=d, action="forward", actor=world.specialist)
+    d = dossier_act(dossier=d, action="forward", actor=world.leader)
+    assert d.state == State.AWAITING_PAYMENT and d.received_at is not None
+    client.force_login(world.citizen)
+    html = client.get(reverse("dossiers:detail", args=[d.code])).content.decode()
+    assert "Việc cần làm: nộp phí, lệ phí" in html
+    # Already received and settled: the fee releases the result, not the receipt.
+    assert "kết quả được trả sau khi bạn nộp 10.000 đồng" in html
+    assert "chỉ được tiếp nhận sau khi" not in html
