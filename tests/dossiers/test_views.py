@@ -286,6 +286,13 @@ def test_tracking_book_pdf_and_xlsx(client: Client, world: World) -> None:
     assert d.code in [c.value for c in sheet[4]]
 
 
+def test_tracking_book_exists_only_as_pdf_and_xlsx(client: Client, world: World) -> None:
+    client.force_login(world.one_stop)
+    for fmt in ("doc", "exe", "PDF"):
+        # not a PDF under another name
+        assert client.get(reverse("dossiers:tracking_book", args=[fmt])).status_code == 404
+
+
 def test_tracking_book_of_an_officer_of_one_agency_is_headed_with_its_name(
     client: Client, world: World
 ) -> None:

@@ -850,7 +850,7 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
 
 @login_required
 def tracking_book(request: HttpRequest, fmt: str) -> HttpResponse:
-    if not _is_officer(request.user):
+    if not _is_officer(request.user) or fmt not in ("pdf", "xlsx"):
         raise Http404
     start, end = _period(request)
     agencies = agencies_for_user(request.user)
