@@ -386,3 +386,16 @@ def test_fee_due_before_the_result_is_asked_for_the_result_not_for_receipt(
     # Already received and settled: the fee releases the result, not the receipt.
     assert "kết quả được trả sau khi bạn nộp 10.000 đồng" in html
     assert "chỉ được tiếp nhận sau khi" not in html
+
+
+def test_statistics_exports_leave_the_totals_code_cell_empty(client: Client, world: World) -> None:
+    from openpyxl import load_workbook
+
+    dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+    xlsx = client.get(reverse("dossiers:statistics") + "?xuat=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    last = [c.value for c in sheet[sheet.max_row]]
+    assert last[1] == "Tổng cộng" and last[0] in (None, "")  # not "'"
+    csv = client.get(reverse("dossiers:statistics") + "?xuat=csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[-1].startswith(",Tổng cộng,")

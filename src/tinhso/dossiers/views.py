@@ -1029,6 +1029,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
     )
 
 
+# First characters that make a spreadsheet cell a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _export(rows: list[dict[str, Any]], totals: dict[str, Any], fmt: str) -> HttpResponse:
     header = [str(_("Mã")), str(_("Tên")), *[str(label) for _key, label in STAT_COLUMNS]]
     data = [[r["key"], r["name"], *[r[k] for k, _l in STAT_COLUMNS]] for r in rows]
@@ -1038,7 +1042,7 @@ def _export(rows: list[dict[str, Any]], totals: dict[str, Any], fmt: str) -> Htt
         writer = csv.writer(buffer)
         writer.writerow(header)
         for row in data:
-            writer.writerow(["'" + str(c) if str(c)[:1] in "=+-@" and c else c for c in row])
+            writer.writerow(["'" + str(c) if str(c)[:1] in FORMULA_STARTS else c for c in row])
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
         )
@@ -1051,7 +1055,8 @@ def _export(rows: list[dict[str, Any]], totals: dict[str, Any], fmt: str) -> Htt
     assert ws is not None
     ws.append(header)
     for row in data:
-        ws.append([("'" + c if isinstance(c, str) and c[:1] in "=+-@" else c) for c in row])
+        # ("" [:1] is "", which `in "=+-@"` finds: the totals row's empty code became "'")
+        ws.append([("'" + c if isinstance(c, str) and c[:1] in FORMULA_STARTS else c) for c in row])
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(
