@@ -343,13 +343,14 @@ def test_statistics_index_writes_the_mean_rating_with_a_decimal_comma(
 ) -> None:
     from tinhso.dossiers.services import dossier_rate
 
-    for rating in (4, 5):
+    for rating in (4, 5, 5):
         d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
         d = dossier_act(dossier=d, action="forward", actor=world.specialist)
         d = dossier_act(dossier=d, action="forward", actor=world.leader)
         dossier_rate(dossier=d, user=world.citizen, rating=rating)
     html = client.get(reverse("dossiers:statistics")).content.decode()
-    assert "<td>4,50/5 (2)</td>" in html  # as the other numbers of the page, not "4.50"
+    # 14/3 = 4.666…: rounded and with a comma, as the other numbers of the page
+    assert "<td>4,67/5 (3)</td>" in html
 
 
 def test_online_form_lists_agencies_in_vietnamese_alphabetical_order(
