@@ -283,3 +283,46 @@ def test_stats_api_counts_received_and_timeliness(client: Client, world: World) 
     assert totals["online_share"] == 100.0
     bad = client.get("/api/v1/stats/dossiers?start=2027-04-01&end=2027-03-01")
     assert bad.status_code == 422
+
+
+# Sealing the audit chain runs after the request on PostgreSQL (a background thread,
+# batched) and is counted apart; these are the statements of the requests themselves.
+_SEALING = ("audithead", "advisory", '"seq" IS NULL', "SET seq")
+
+
+def _request_statements(queries: list[dict[str, Any]]) -> list[str]:
+    return [q["sql"] for q in queries if not any(s in q["sql"] for s in _SEALING)]
+
+
+def test_submit_and_receive_stay_within_their_statement_budget(
+    client: Client, world: World
+) -> None:
+    """The hot path of the one-stop benchmark (docs/benchmarks.md): a regression that
+    adds a query per dossier shows here, not only as a slower benchmark."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    citizen, officer = auth(world.citizen), auth(world.one_stop)
+    # Warm: the API keys and the procedure are then kept by the process, as under load.
+    warm = post(client, "/api/v1/dossiers", body(world), citizen).json()["code"]
+    post(client, f"/api/v1/dossiers/{warm}/actions/receive", {}, officer)
+    with CaptureQueriesContext(connection) as submitted:
+        r = post(client, "/api/v1/dossiers", body(world), citizen)
+    assert r.status_code == 201 and r.json()["timeline"][0]["label"] == "Đã nộp hồ sơ"
+    assert [d["name"] for d in r.json()["documents"]] == [world.form.name]
+    with CaptureQueriesContext(connection) as received:
+        r = post(client, f"/api/v1/dossiers/{r.json()['code']}/actions/receive", {}, officer)
+    assert r.status_code == 200 and [e["action"] for e in r.json()["history"]] == [
+        "submit",
+        "receive",
+    ]
+    submit_sql = _request_statements(submitted.captured_queries)
+    receive_sql = _request_statements(received.captured_queries)
+    # Submit: counter, dossier, document, event, audit entry, savepoint and release (the
+    # key's user and scope and the procedure are kept; in production also the registry
+    # lookup and its access log, BEGIN/COMMIT and the follow-up task after the commit).
+    assert len(submit_sql) <= 7, "\n".join(submit_sql)
+    # Receive: dossier under lock, update, event, audit entry, documents and history for
+    # the answer, savepoint and release (the officer's scope is kept with the key, the
+    # workflow with the procedure; in production also BEGIN/COMMIT and the task).
+    assert len(receive_sql) <= 8, "\n".join(receive_sql)

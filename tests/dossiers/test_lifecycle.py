@@ -427,3 +427,23 @@ def test_events_record_who_when_and_why(world: World) -> None:
     assert timezone.localtime(event.at) == at(2027, 3, 2, 9, 30)
     assert event.note == "Không thuộc thẩm quyền"
     assert event.agency == Agency.objects.get(pk=d.agency_id)
+
+
+def test_the_follow_up_is_queued_in_the_events_transaction(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    """Database queue: the follow-up row is written with the event (no commit of its
+    own, never lost between commit and enqueue) and rolled back with it."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    before = DBTaskResult.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        world.submit()
+        assert DBTaskResult.objects.count() == before + 1
+        raise RuntimeError("the request failed after the submission")
+    assert DBTaskResult.objects.count() == before
+    d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+    queued = DBTaskResult.objects.order_by("enqueued_at")
+    assert queued.count() == before + 2
+    assert queued.last().args_kwargs["args"][2] == ["receipt", "control"]  # type: ignore[union-attr]
+    assert d.state == State.RECEIVED

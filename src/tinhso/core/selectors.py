@@ -46,6 +46,18 @@ def _memberships(user: AnyUser) -> list[tuple[str, str, bool]]:
     return rows
 
 
+def load_scope(user: AnyUser) -> None:
+    """Read ``user``'s memberships now (one query) if not already remembered."""
+    _memberships(user)
+
+
+def copy_scope(source: AnyUser, target: AnyUser) -> None:
+    """Give ``target`` (the same user, another instance) the scope ``source`` remembers."""
+    cached = getattr(source, "_tinhso_scope", None)
+    if cached is not None:
+        target._tinhso_scope = cached  # type: ignore[union-attr]
+
+
 def user_roles(user: AnyUser, agency: Agency | None = None) -> set[str]:
     """Roles of ``user`` (at ``agency``: held there or at one of its ancestors)."""
     if not user.is_authenticated:

@@ -23,6 +23,7 @@ from tinhso.core.models import (
     Role,
     User,
 )
+from tinhso.core.selectors import copy_scope, load_scope
 
 FORMER_DISTRICTS_PATH = Path(__file__).parent / "data" / "former-districts.json"
 TOKEN_BYTES = 32
@@ -168,7 +169,7 @@ def token_revoke(*, token: ApiToken, by: User | None = None) -> ApiToken:
 # other processes stop accepting it after at most that long.
 TOKEN_CACHE_SECONDS = 5.0
 _TOKEN_CACHE_MAX = 2000
-_tokens_kept: dict[str, tuple[float, tuple[object, ...], dt.datetime | None]] = {}
+_tokens_kept: dict[str, tuple[float, User, dt.datetime | None]] = {}
 _USER_FIELDS = tuple(f.attname for f in User._meta.concrete_fields)
 
 
@@ -188,8 +189,10 @@ def token_authenticate(*, header: str) -> User | None:
     now = timezone.now()
     kept = _tokens_kept.get(key_hash)
     if kept is not None and kept[0] > time.monotonic() and (kept[2] is None or kept[2] > now):
-        # A new instance per request: per-request caches live on the user object.
-        return User.from_db(None, _USER_FIELDS, kept[1])
+        # A new instance per request (per-request caches live on the user object), which
+        # takes over the agency scope the first request computed, while still current
+        # (core.selectors checks its generation; memberships changed here bump it).
+        return _fresh_user(kept[1])
     token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
     if token is None or not token.is_active or not token.user.is_active:
         _tokens_kept.pop(key_hash, None)
@@ -198,11 +201,20 @@ def token_authenticate(*, header: str) -> User | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     if len(_tokens_kept) >= _TOKEN_CACHE_MAX:
         _tokens_kept.clear()
-    values = tuple(getattr(token.user, name) for name in _USER_FIELDS)
-    # Kept until TOKEN_CACHE_SECONDS have passed; ``last_used_at`` is then written again
-    # at most once a minute as before.
-    _tokens_kept[key_hash] = (time.monotonic() + TOKEN_CACHE_SECONDS, values, token.expires_at)
-    return token.user
+    # Kept until TOKEN_CACHE_SECONDS have passed, with the user's agency scope (read now:
+    # nearly every API call needs it); ``last_used_at`` is written at most once a minute.
+    # The kept object itself is never handed out, so no request can change it.
+    load_scope(token.user)
+    _tokens_kept[key_hash] = (time.monotonic() + TOKEN_CACHE_SECONDS, token.user, token.expires_at)
+    return _fresh_user(token.user)
+
+
+def _fresh_user(kept: User) -> User:
+    """A new instance per request (per-request caches live on the user object), with the
+    kept agency scope, which core.selectors uses only while no membership has changed."""
+    user = User.from_db(None, _USER_FIELDS, [getattr(kept, f) for f in _USER_FIELDS])
+    copy_scope(kept, user)
+    return user
 
 
 @transaction.atomic

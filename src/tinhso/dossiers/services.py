@@ -56,6 +56,7 @@ from tinhso.dossiers.workflow import (
     SYSTEM,
 )
 from tinhso.procedures.models import Procedure, RequiredDocument, WorkflowStep
+from tinhso.procedures.selectors import procedure_for_dossiers
 
 logger = logging.getLogger("tinhso.dossiers")
 
@@ -539,11 +540,18 @@ def _after_commit(
     forms: Sequence[str] = (),
     actor: User | None = None,
 ) -> None:
-    """Once committed: issue the forms (PDF) and notify the applicant, in the background."""
+    """Once committed: issue the forms (PDF) and notify the applicant, in the background.
+
+    With the database queue the follow-up row is written now, in the event's transaction
+    (it cannot be lost between the commit and the enqueue, and it costs no commit of its
+    own); another queue (Redis) is given the job after the commit."""
     from tinhso.dossiers import tasks
 
     dossier_id, event_id, kinds = dossier.pk, event.pk, list(forms)
     actor_id = actor.pk if actor is not None else None
+    if tasks.queued_in_the_database():
+        tasks.dossier_event_task.enqueue(dossier_id, event_id, kinds, actor_id)
+        return
     transaction.on_commit(
         lambda: tasks.schedule(
             dossier_id=dossier_id, event_id=event_id, forms=kinds, actor_id=actor_id
@@ -716,7 +724,9 @@ def dossier_act(
             d.state = State.RECEIVED
             d.received_at = moment
             d.received_by = actor
-            d.steps = processing_steps(d.procedure, d.agency)
+            # The workflow as this process keeps it (no query when warm, as under load).
+            kept = procedure_for_dossiers(d.procedure.code)
+            d.steps = processing_steps(kept if kept is not None else d.procedure, d.agency)
             d.step_index = 0
             _enter_step(d)
             d.due_date = deadlines.due_date_at_receipt(

@@ -30,6 +30,15 @@ def dossier_event_task(
     return {"forms": issued, "notifications": sent}
 
 
+def queued_in_the_database() -> bool:
+    """Whether the follow-up queue is a table of the platform's own database (the
+    default, ``TASK_BACKEND=database``): the follow-up can then be written in the
+    dossier's own transaction, committed or rolled back with the event it follows."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(dossier_event_task.get_backend(), DatabaseBackend)
+
+
 def schedule(*, dossier_id: int, event_id: int, forms: list[str], actor_id: int | None) -> None:
     """Enqueue the follow-up; a queue outage never fails the officer's action (the forms
     are also issued on first download)."""
