@@ -280,3 +280,16 @@ def test_a_date_column_whose_chunk_starts_empty_or_with_mixed_separators_is_date
     table = loaded(b"so,ngay\n1,\n2,01/02/2024\n3,-\n4,05-06-2024\n")
     assert types(table) == {"so": "int", "ngay": "date"}
     assert column(table, "ngay") == [None, "2024-02-01", None, "2024-06-05"]
+
+
+@pytest.mark.django_db
+def test_publisher_override_of_a_text_column_counts_placeholders_as_nulls() -> None:
+    from tinhso.datastore.services import datastore_load
+
+    table = loaded(b"ma,so\nA,0123\nB,-\nC,5\nD,\n")
+    assert types(table)["so"] == "text"  # a leading zero
+    DatastoreTable.objects.filter(pk=table.pk).update(options={"types": {"so": "int"}})
+    table = datastore_load(resource=table.resource)
+    assert table.status == DatastoreTable.Status.ACTIVE, table.error
+    assert column(table, "so") == [123, None, 5, None]
+    assert {f["id"]: f["nulls"] for f in table.fields}["so"] == 2

@@ -317,8 +317,10 @@ def _load_file(
     for j, (cid, ct) in enumerate(zip(ids, ctypes, strict=True)):
         prof = profiles[j]
         nulls, distinct = prof.nulls, prof.distinct
-        if ct.loose:  # the placeholders were loaded as NULL
-            nulls += prof.placeholders
+        if ct.loose or (strict[j] and ct.type not in ("text", "bool")):
+            # The placeholders were loaded as NULL (counted by inference while the
+            # column could be typed; under an override, counted in the table).
+            nulls = prof.nulls + prof.placeholders if ct.loose else _nulls(table, cid)
             distinct = distinct - PLACEHOLDER_SET if distinct is not None else None
         fields.append(
             {
@@ -407,6 +409,13 @@ def _choose_indexes(
 
 
 BALANCE_SAMPLE = 10_000
+
+
+def _nulls(table: str, column: str) -> int:
+    col = quote_ident(column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) - COUNT({col}) FROM {quote_table(table)}")  # noqa: S608
+        return int(cursor.fetchone()[0])
 
 
 def _balanced_two_values(table: str, column: str) -> bool:
