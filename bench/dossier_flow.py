@@ -343,9 +343,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--retry-every", type=int, default=10)
     parser.add_argument("--kill", action="store_true", help="kill and restart the server mid-run")
+    parser.add_argument(
+        "--var-dir", default="", help="where the run's files go (default: the repository's var/)"
+    )
     args = parser.parse_args()
 
-    var_dir = Path(tempfile.mkdtemp(prefix="tinhso-bench-dossiers-"))
+    # The uploaded files go to the server's var directory, as in a deployment: by default
+    # under the repository's var/ (on the development VM /tmp costs 0.4-0.6 ms of CPU
+    # per file created against 0.04 ms elsewhere on the same disk, which is not what a
+    # server's data directory costs).
+    parent = Path(args.var_dir) if args.var_dir else Path(__file__).resolve().parent.parent / "var"
+    parent.mkdir(parents=True, exist_ok=True)
+    var_dir = Path(tempfile.mkdtemp(prefix="bench-dossiers-", dir=parent))
     setup_django(args, var_dir)
     data = build(args.clients)
     server = Server(args.workers, free_port())
