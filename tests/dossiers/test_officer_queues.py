@@ -169,3 +169,28 @@ def test_workspace_shows_working_days_left_across_tet(client: Client, world: Wor
         client.force_login(world.one_stop)
         html = client.get(reverse("dossiers:workspace") + "?hang=overdue").content.decode()
     assert "quá 2 ngày làm việc" in html
+
+
+@pytest.mark.parametrize(
+    "typed", ["nguyen thi hoa", "NGUYỄN THỊ HOÀ", "Thị Hoà", "thi hoa", "nguyễn"]
+)
+def test_officers_find_an_applicant_by_name_with_or_without_diacritics(
+    client: Client, world: World, typed: str
+) -> None:
+    d = world.submit()
+    assert d.applicant_name == "Nguyễn Thị Hoà"
+    found = selectors.dossier_queue(user=world.one_stop, queue="all", q=typed)
+    assert list(found.values_list("code", flat=True)) == [d.code]
+    assert not selectors.dossier_queue(user=world.one_stop, queue="all", q="tran van")
+    client.force_login(world.one_stop)
+    html = client.get(reverse("dossiers:workspace"), {"hang": "all", "q": typed}).content
+    assert d.code in html.decode()
+
+
+def test_the_folded_name_follows_a_corrected_name(world: World) -> None:
+    d = world.submit()
+    d.applicant_name = "Lê Văn Đức"
+    d.save(update_fields=["applicant_name"])
+    d.refresh_from_db()
+    assert d.applicant_search == "le van duc"
+    assert selectors.dossier_queue(user=world.one_stop, queue="all", q="le van duc").exists()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.models import Agency
+from tinhso.core.text import fold
 from tinhso.procedures.models import Procedure, RequiredDocument
 
 
@@ -84,6 +85,11 @@ class DailyCounter(models.Model):
         return f"{self.agency_id} {self.day}: {self.last}"
 
 
+def search_name(name: str) -> str:
+    """What ``Dossier.applicant_search`` holds for ``name``."""
+    return fold(name)[:150]
+
+
 class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
     procedure = models.ForeignKey(
@@ -121,6 +127,9 @@ class Dossier(models.Model):
         related_name="dossiers",
     )
     applicant_name = models.CharField(_("họ và tên người nộp"), max_length=150)
+    # The name folded for search ("Nguyễn Thị Hoà" → "nguyen thi hoa"): officers type
+    # names without diacritics; set by save() (and by bulk writers through search_name).
+    applicant_search = models.CharField(max_length=150, blank=True, default="", editable=False)
     applicant_citizen_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
     applicant_birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     applicant_gender = models.CharField(_("giới tính"), max_length=10, blank=True)
@@ -199,6 +208,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.applicant_search = search_name(self.applicant_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "applicant_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "applicant_search"}
+        super().save(*args, **kwargs)
 
     @property
     def is_final(self) -> bool:

@@ -119,7 +119,7 @@ def dossier_queue(
             Q(code__icontains=text)
             | Q(applicant_citizen_id=text)
             | Q(procedure__search_key__contains=folded)
-            | Q(applicant_name__icontains=text)
+            | Q(applicant_search__contains=folded)
         )
     if procedure_code:
         qs = qs.filter(procedure__code=procedure_code)
