@@ -138,3 +138,37 @@ def test_the_tracking_book_fits_codes_and_dates_inside_their_columns(world: Worl
             assert len(value.blPara.lines) == 1, (col, value.text)
         else:
             assert value and stringWidth(value, style.fontname, style.fontsize) <= room, col
+
+
+@pytest.mark.parametrize(
+    ("note", "printed"),
+    [
+        ("Chờ kết quả xác minh của Công an xã", "Chờ kết quả xác minh của Công an xã."),
+        ("Chờ kết quả xác minh.", "Chờ kết quả xác minh."),
+        ("Vì sao chậm?", "Vì sao chậm?"),
+        ("Hệ thống gặp sự cố!", "Hệ thống gặp sự cố!"),
+        ("Chờ ý kiến của Sở…", "Chờ ý kiến của Sở…"),
+        ("Chờ ý kiến...", "Chờ ý kiến..."),
+        ("Chờ văn bản (số 12/UBND).", "Chờ văn bản (số 12/UBND)."),
+    ],
+)
+def test_the_apology_prints_the_reason_as_a_sentence(world: World, note: str, printed: str) -> None:
+    d = dossier_act(dossier=world.submit(), action="receive", actor=world.one_stop)
+    d = dossier_act(
+        dossier=d,
+        action="apologize",
+        actor=world.leader,
+        note=note,
+        new_due_date=dt.date.today() + dt.timedelta(days=30),
+    )
+    text = " ".join(pdf_text(forms.render_apology(d)).split())
+    assert f"Lý do: {printed} Sự chậm trễ" in text
+
+
+def test_a_reason_already_ending_a_sentence_gets_no_second_stop() -> None:
+    assert forms._as_sentence("Chờ xác minh") == "Chờ xác minh."
+    assert forms._as_sentence("Chờ xác minh  ") == "Chờ xác minh."
+    assert forms._as_sentence("Chờ xác minh.") == "Chờ xác minh."
+    assert forms._as_sentence("Chờ “xác minh.”") == "Chờ “xác minh.”"
+    assert forms._as_sentence("Chờ “xác minh”") == "Chờ “xác minh”."
+    assert forms._as_sentence("") == ""

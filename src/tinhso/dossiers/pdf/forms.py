@@ -378,6 +378,24 @@ def _note(event: DossierEvent | None) -> str:
     return escape(event.note) if event else ""
 
 
+SENTENCE_ENDS = (".", "!", "?", "…")
+CLOSING_MARKS = "\"'”’»)]"
+
+
+def _as_sentence(text: str) -> str:
+    """``text`` ending with a full stop, unless it already ends with . ! ? or …
+    (possibly followed by closing quotes or brackets); empty stays empty."""
+    text = text.rstrip()
+    if not text or text.rstrip(CLOSING_MARKS).endswith(SENTENCE_ENDS):
+        return text
+    return text + "."
+
+
+def _note_sentence(event: DossierEvent | None) -> str:
+    """The note of the recorded event as a sentence (see :func:`_as_sentence`), escaped."""
+    return escape(_as_sentence(event.note)) if event else ""
+
+
 def _pdf(
     story: list[Any], *, pagesize: tuple[float, float], margins_mm: tuple[float, ...], **meta: str
 ) -> bytes:
@@ -524,7 +542,7 @@ def render_apology(d: Dossier, event: DossierEvent | None = None) -> bytes:
             f"Thời hẹn trả kết quả giải quyết hồ sơ: ngày {_d(missed)}.",
             "Tuy nhiên đến nay, cơ quan, đơn vị chưa trả kết quả giải quyết hồ sơ của "
             "Ông/Bà đúng hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả. "
-            f"Lý do: {_note(event)}",
+            f"Lý do: {_note_sentence(event) or '…'}",
             "Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. "
             "Cơ quan, đơn vị xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà "
             f"vào ngày <b>{_d(new_date)}</b>.",
