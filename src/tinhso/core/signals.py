@@ -108,31 +108,16 @@ def audit_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) 
     )
 
 
-def _connect_scope_invalidation() -> None:
-    """Forget remembered agency scopes when memberships, agencies or users change."""
-    from tinhso.core.models import Membership, User
+def _connect_cache_invalidation() -> None:
+    """Forget remembered agency scopes when memberships, agencies or users change, and
+    kept API keys when keys or users change."""
+    from tinhso.core.forget import forget_on_change
+    from tinhso.core.models import ApiToken, Membership, User
     from tinhso.core.selectors import scope_changed
-
-    for model in (Membership, Agency, User):
-        post_save.connect(scope_changed, sender=model, dispatch_uid=f"scope-save-{model.__name__}")
-        post_delete.connect(
-            scope_changed, sender=model, dispatch_uid=f"scope-delete-{model.__name__}"
-        )
-
-
-_connect_scope_invalidation()
-
-
-def _connect_token_invalidation() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    from tinhso.core.models import ApiToken, User
     from tinhso.core.services import forget_kept_tokens
 
-    for model in (ApiToken, User):
-        uid = f"tokens-kept-{model.__name__}"
-        post_save.connect(forget_kept_tokens, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(forget_kept_tokens, sender=model, dispatch_uid=f"{uid}-delete")
+    forget_on_change(scope_changed, Membership, Agency, User, name="scope")
+    forget_on_change(forget_kept_tokens, ApiToken, User, name="tokens-kept")
 
 
-_connect_token_invalidation()
+_connect_cache_invalidation()

@@ -35,12 +35,9 @@ def forget_loaded_calendar(**_kwargs: object) -> None:
 
 
 def _connect() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from tinhso.core.forget import forget_on_change
 
-    for model in (CalendarOverride, OfficeHours):
-        uid = f"workcalendar-{model.__name__}"
-        post_save.connect(forget_loaded_calendar, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(forget_loaded_calendar, sender=model, dispatch_uid=f"{uid}-delete")
+    forget_on_change(forget_loaded_calendar, CalendarOverride, OfficeHours, name="workcalendar")
 
 
 _connect()
