@@ -9,6 +9,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tinhso.catalog import ckan_api
@@ -164,10 +165,8 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
         records = result.records
     else:
         records = _delimited(result.records, "," if records_format == "csv" else "\t")
-    path = "/api/3/action/datastore_search"
-    params: dict[str, Any] = {
-        k: v for k, v in data.items() if k not in ("offset",) and isinstance(v, str | int)
-    }
+    path = context.request.path
+    params = _link_params(data)
     params["resource_id"] = str(table.resource_id)
     links = {
         "start": f"{path}?{urlencode(params)}",
@@ -188,13 +187,34 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
         "offset": result.offset,
         "_links": links,
     }
-    for key in ("filters", "q", "full_text", "sort", "distinct"):
+    for key in ("filters", "q", "full_text", "sort", "language"):
         if data.get(key) not in (None, ""):
-            out[key] = _json_param(data, key) if key != "distinct" else _bool(data, key, False)
+            out[key] = _json_param(data, key)
+    for key in ("distinct", "plain"):  # CKAN echoes the validated parameters
+        if data.get(key) not in (None, ""):
+            out[key] = _bool(data, key, False)
     if result.total is not None:
         out["total"] = result.total
         out["total_was_estimated"] = False
     return out
+
+
+def _link_params(data: dict[str, Any]) -> dict[str, str]:
+    """The search's parameters for its ``_links``, as query-string values: structured
+    ones (``filters``, ``q`` as an object, ``fields`` as a list) JSON-encoded and booleans
+    as ``true``/``false``, so that following ``next`` after a POST with a JSON body keeps
+    the filters (CKAN's links carry only the query string, which a POST does not have)."""
+    params: dict[str, str] = {}
+    for key, value in data.items():
+        if key in ("offset", "id") or value is None:
+            continue
+        if isinstance(value, bool):
+            params[key] = "true" if value else "false"
+        elif isinstance(value, dict | list):
+            params[key] = json.dumps(value, ensure_ascii=False)
+        else:
+            params[key] = str(value)
+    return params
 
 
 def _table_metadata(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
@@ -311,19 +331,25 @@ def datastore_create(context: ActionContext, data: dict[str, Any]) -> dict[str, 
 
 
 def datastore_upsert(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
-    """Insert, update or upsert records (method) in a DataStore table."""
+    """Insert, update or upsert records (method) in a DataStore table; with
+    ``dry_run=true`` the records are checked and written, then rolled back."""
     user, resource = _resource_for_write(context, data)
     method = str(data.get("method") or "upsert")
+    dry_run = _bool(data, "dry_run", False)
     try:
-        services.datastore_upsert(
-            user=user, resource=resource, records=_json_param(data, "records"), method=method
-        )
+        with transaction.atomic():
+            services.datastore_upsert(
+                user=user, resource=resource, records=_json_param(data, "records"), method=method
+            )
+            if dry_run:  # checked and written, then rolled back: nothing is kept
+                transaction.set_rollback(True)
     except services.DatastoreError as exc:
         raise _translate(exc) from None
     return {
         "resource_id": str(resource.pk),
         "method": method,
         "records": _json_param(data, "records"),
+        **({"dry_run": True} if dry_run else {}),
     }
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import InvalidOperation
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 from tinhso.catalog.models import Resource
@@ -580,26 +580,119 @@ def chart_data(
     }
 
 
+def _pg_column_schema(table_name: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    qt = quote_table(table_name)
+    columns: dict[str, dict[str, Any]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull "
+            "FROM pg_attribute a WHERE a.attrelid = %s::regclass AND a.attnum > 0 "
+            "AND NOT a.attisdropped ORDER BY a.attnum",
+            [qt],
+        )
+        for name, native, notnull in cursor.fetchall():
+            columns[name] = _schema_entry(native, bool(notnull))
+        cursor.execute(
+            "SELECT a.attname, i.relname, ix.indisunique OR ix.indisprimary "
+            "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid "
+            "JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ANY(ix.indkey) "
+            "WHERE ix.indrelid = %s::regclass ORDER BY i.relname",
+            [qt],
+        )
+        for name, index, unique in cursor.fetchall():
+            _add_index(columns.get(name), index, bool(unique))
+        cursor.execute(
+            "SELECT pg_relation_size(%s::regclass), pg_indexes_size(%s::regclass), "
+            "pg_database_size(current_database())",
+            [qt, qt],
+        )
+        size, idx_size, db_size = cursor.fetchone()
+    return columns, {"size": int(size), "idx_size": int(idx_size), "db_size": int(db_size)}
+
+
+def _sqlite_column_schema(table_name: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    qt = quote_table(table_name)
+    columns: dict[str, dict[str, Any]] = {}
+    sizes: dict[str, Any] = {"size": None, "idx_size": None, "db_size": None}
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA table_info({qt})")
+        for _cid, name, native, notnull, _default, pk in cursor.fetchall():
+            columns[name] = _schema_entry(native, bool(notnull) or bool(pk))
+            if pk:  # the INTEGER PRIMARY KEY "_id" is the table's rowid, not an index
+                columns[name]["uniquekey"] = True
+        cursor.execute(f"PRAGMA index_list({qt})")
+        indexes = sorted((row[1], bool(row[2])) for row in cursor.fetchall())
+        for index, unique in indexes:
+            quoted = '"' + index.replace('"', '""') + '"'
+            cursor.execute(f"PRAGMA index_info({quoted})")
+            for _seq, _cid, name in cursor.fetchall():
+                _add_index(columns.get(name), index, unique)
+        cursor.execute("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")
+        sizes["db_size"] = int(cursor.fetchone()[0])
+        try:  # dbstat is compiled into most SQLite builds, not all
+            cursor.execute(
+                "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = %s", [table_name]
+            )
+            sizes["size"] = int(cursor.fetchone()[0])
+            if indexes:
+                marks = ", ".join(["%s"] * len(indexes))
+                cursor.execute(
+                    f"SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN ({marks})",  # noqa: S608
+                    [i for i, _u in indexes],
+                )
+                sizes["idx_size"] = int(cursor.fetchone()[0])
+            else:
+                sizes["idx_size"] = 0
+        except DatabaseError:
+            pass
+    return columns, sizes
+
+
+def _schema_entry(native: str, notnull: bool) -> dict[str, Any]:
+    return {
+        "native_type": native,
+        "notnull": notnull,
+        "index_name": None,
+        "is_index": False,
+        "uniquekey": False,
+    }
+
+
+def _add_index(entry: dict[str, Any] | None, index: str, unique: bool) -> None:
+    if entry is None:
+        return
+    if entry["index_name"] is None:
+        entry["index_name"] = index
+    entry["is_index"] = True
+    entry["uniquekey"] = entry["uniquekey"] or unique
+
+
 def datastore_info(table: DatastoreTable) -> dict[str, Any]:
+    """CKAN's ``datastore_info``: ``meta`` (``id``, ``count``, ``table_type``, ``aliases``,
+    ``size``, ``idx_size``, ``db_size`` in bytes) and ``fields`` (without ``_id``) as
+    ``datastore_search`` lists them, each with ``schema``: the database's own column type
+    (``native_type``), ``notnull``, ``index_name``, ``is_index`` and ``uniquekey``, read
+    from the database catalogue as CKAN does (PRAGMAs on SQLite)."""
+    if connection.vendor == "postgresql":
+        columns, sizes = _pg_column_schema(table.table_name)
+    else:
+        columns, sizes = _sqlite_column_schema(table.table_name)
+    fields = []
+    for f in ckan_fields(table.fields):
+        f["schema"] = columns.get(f["id"]) or _schema_entry("", False)
+        fields.append(f)
     return {
         "meta": {
             "id": str(table.resource_id),
             "count": table.row_count,
             "table_type": "BASE TABLE",
             "aliases": [],
+            **sizes,
             "origin": table.origin,
             "loaded_at": table.loaded_at.isoformat() if table.loaded_at else None,
             "detected": {k: v for k, v in (table.detected or {}).items() if k != "summary"},
         },
-        "fields": [
-            {
-                "id": f["id"],
-                "type": f["type"],
-                "schema": {"indexed": bool(f.get("indexed"))},
-                "info": {"label": f.get("label") or ""},
-            }
-            for f in table.fields
-        ],
+        "fields": fields,
         "primary_key": table.primary_key,
     }
 

@@ -1,0 +1,225 @@
+"""The shapes of the CKAN DataStore answers, key by key against CKAN 2.10/2.11
+(ckanext/datastore/logic/action.py and backend/postgres.py), on both engines."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tests.catalog.factories import OrganizationMemberFactory
+from tests.core.factories import UserFactory
+from tests.datastore.factories import loaded
+from tests.datastore.test_ckan_api import CSV, call
+from tinhso.catalog.models import Resource
+from tinhso.core.services import token_create
+from tinhso.datastore.models import DatastoreTable
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA_KEYS = {"native_type", "notnull", "index_name", "is_index", "uniquekey"}
+
+
+@pytest.fixture
+def table() -> DatastoreTable:
+    t = loaded(CSV)
+    assert t.status == "active", t.error
+    return t
+
+
+@pytest.fixture
+def editor_token(table: DatastoreTable) -> str:
+    user = UserFactory()
+    OrganizationMemberFactory(organization=table.resource.dataset.organization, user=user)
+    _token, key = token_create(user=user, name="thử")
+    return key
+
+
+def _api_resource(table: DatastoreTable) -> str:
+    other = Resource.objects.create(
+        dataset=table.resource.dataset, name="API", url="https://example.vn/api", format="API"
+    )
+    return str(other.pk)
+
+
+# ------------------------------------------------------------------------ datastore_info
+
+
+def test_info_meta_has_ckans_keys_with_sizes(client: Client, table: DatastoreTable) -> None:
+    status, body = call(client, "datastore_info", id=str(table.resource_id))
+    assert status == 200, body
+    meta = body["result"]["meta"]
+    assert {"id", "count", "table_type", "aliases", "size", "idx_size", "db_size"} <= set(meta)
+    assert meta["id"] == str(table.resource_id) and meta["count"] == 4
+    assert meta["table_type"] == "BASE TABLE" and meta["aliases"] == []
+    assert meta["db_size"] > 0
+    if connection.vendor == "postgresql":  # SQLite builds without dbstat answer null
+        assert meta["size"] > 0 and meta["idx_size"] > 0
+
+
+def test_info_fields_carry_the_database_schema(client: Client, table: DatastoreTable) -> None:
+    status, body = call(client, "datastore_info", resource_id=str(table.resource_id))
+    assert status == 200, body
+    fields = {f["id"]: f for f in body["result"]["fields"]}
+    assert "_id" not in fields  # CKAN leaves out the "_"-prefixed columns
+    assert list(fields) == [f["id"] for f in table.fields]
+    for f in fields.values():
+        assert set(f["schema"]) == SCHEMA_KEYS, f
+    dan_so = fields["dan_so"]
+    assert dan_so["type"] == "int" and dan_so["info"] == {"label": "Dân số"}
+    assert dan_so["schema"]["native_type"] == (
+        "bigint" if connection.vendor == "postgresql" else "INTEGER"
+    )
+    assert dan_so["schema"]["notnull"] is False and dan_so["schema"]["uniquekey"] is False
+    indexed = [f for f in table.fields if f.get("indexed")]
+    assert indexed, table.fields
+    for f in table.fields:
+        schema = fields[f["id"]]["schema"]
+        assert schema["is_index"] is bool(f.get("indexed")), f
+        assert (schema["index_name"] is not None) is bool(f.get("indexed"))
+
+
+def test_info_primary_key_columns_are_unique_keys(
+    client: Client, table: DatastoreTable, editor_token: str
+) -> None:
+    rid = _api_resource(table)
+    status, body = call(
+        client,
+        "datastore_create",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        fields=[{"id": "ma", "type": "text"}, {"id": "so", "type": "int"}],
+        primary_key=["ma"],
+        indexes=["so"],
+    )
+    assert status == 200, body
+    _s, body = call(client, "datastore_info", id=rid)
+    fields = {f["id"]: f["schema"] for f in body["result"]["fields"]}
+    assert fields["ma"]["uniquekey"] is True and fields["ma"]["is_index"] is True
+    assert fields["so"]["uniquekey"] is False and fields["so"]["is_index"] is True
+    assert "info" not in body["result"]["fields"][0]  # no data dictionary given
+
+
+# ---------------------------------------------------------------------- datastore_search
+
+
+def test_links_of_a_post_keep_its_filters(client: Client, table: DatastoreTable) -> None:
+    # ckanapi and Frictionless follow _links.next to page; a POST's JSON filters must
+    # survive in it, or the second page would be of the unfiltered table.
+    rid = str(table.resource_id)
+    status, body = call(
+        client,
+        "datastore_search",
+        verb="post",
+        resource_id=rid,
+        filters={"tinh": "Nghệ An"},
+        q={"huyen": "q"},
+        fields=["huyen", "tinh"],
+        limit=1,
+        include_total=False,
+    )
+    assert status == 200, body
+    first = body["result"]
+    assert [r["huyen"] for r in first["records"]] == ["Quỳnh Lưu"]
+    link = first["_links"]["next"]
+    query = parse_qs(urlsplit(link).query)
+    assert query["offset"] == ["1"] and query["include_total"] == ["false"]
+    assert json.loads(query["filters"][0]) == {"tinh": "Nghệ An"}
+    response = client.get(link)
+    assert response.status_code == 200, response.content
+    assert response.json()["result"]["records"] == []  # only one row matches q and filters
+    status, body = call(
+        client, "datastore_search", verb="post", resource_id=rid, filters={"tinh": "Nghệ An"}
+    )
+    everything = body["result"]
+    assert everything["total"] == 2
+    _s, body = call(
+        client,
+        "datastore_search",
+        verb="post",
+        resource_id=rid,
+        filters={"tinh": "Nghệ An"},
+        limit=1,
+    )
+    second = client.get(body["result"]["_links"]["next"]).json()["result"]
+    assert second["records"] == everything["records"][1:]
+    assert "prev" in second["_links"] and "prev" not in body["result"]["_links"]
+
+
+def test_links_follow_the_path_the_client_called(client: Client, table: DatastoreTable) -> None:
+    response = client.get("/api/action/datastore_search", {"resource_id": str(table.resource_id)})
+    links = response.json()["result"]["_links"]
+    assert links["start"].startswith("/api/action/datastore_search?")
+    assert links["next"].startswith("/api/action/datastore_search?")
+
+
+def test_search_echoes_the_validated_parameters(client: Client, table: DatastoreTable) -> None:
+    status, body = call(
+        client,
+        "datastore_search",
+        resource_id=str(table.resource_id),
+        q="thanh",
+        plain="false",
+        language="simple",
+        distinct="true",
+        fields="tinh",
+    )
+    assert status == 200, body
+    result = body["result"]
+    assert result["plain"] is False and result["language"] == "simple"
+    assert result["distinct"] is True and result["q"] == "thanh"
+    assert result["records_format"] == "objects" and result["include_total"] is True
+    assert result["total_estimation_threshold"] is None and result["limit"] == 100
+    assert result["fields"] == [{"id": "tinh", "type": "text", "info": {"label": "Tỉnh"}}]
+
+
+# ---------------------------------------------------------------------- datastore_upsert
+
+
+def test_upsert_dry_run_checks_but_keeps_nothing(
+    client: Client, table: DatastoreTable, editor_token: str
+) -> None:
+    rid = _api_resource(table)
+    status, body = call(
+        client,
+        "datastore_create",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        fields=[{"id": "ma", "type": "text"}, {"id": "so", "type": "int"}],
+        primary_key="ma",
+        records=[{"ma": "A", "so": 1}],
+    )
+    assert status == 200, body
+    status, body = call(
+        client,
+        "datastore_upsert",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        method="upsert",
+        dry_run=True,
+        records=[{"ma": "A", "so": 5}, {"ma": "B", "so": 2}],
+    )
+    assert status == 200, body
+    assert body["result"]["dry_run"] is True
+    _s, body = call(client, "datastore_search", resource_id=rid)
+    assert body["result"]["total"] == 1
+    assert [(r["ma"], r["so"]) for r in body["result"]["records"]] == [("A", 1)]
+    assert DatastoreTable.objects.get(resource_id=rid).row_count == 1
+    # a bad record is still refused as without dry_run
+    status, body = call(
+        client,
+        "datastore_upsert",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        method="insert",
+        dry_run="true",
+        records=[{"ma": "C", "so": "nhiều"}],
+    )
+    assert status == 409 and "records" in body["error"]
