@@ -198,6 +198,9 @@ def database_config() -> dict[str, object]:
             " (kiểm tra cổng, tên máy và mã hoá % các ký tự đặc biệt trong mật khẩu)"
         ) from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, whose flush lifts the audit log's guard triggers (as
+        # PostgreSQL's TRUNCATE does): see tinhso/core/sqlite_backend/base.py.
+        config["ENGINE"] = "tinhso.core.sqlite_backend"
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"

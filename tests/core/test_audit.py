@@ -14,6 +14,7 @@ from django.test import Client
 
 from tests.conftest import AgencyTree
 from tests.core.factories import AgencyFactory, UserFactory
+from tests.core.tamper import audit_guard_lifted
 from tinhso.core.audit import (
     GENESIS,
     audit_context,
@@ -40,6 +41,12 @@ def chain() -> list[AuditEntry]:
 def raw_sql(sql: str, params: list[object]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def tamper(sql: str, params: list[object]) -> None:
+    """Run ``sql`` as someone who lifted the database's guard triggers first."""
+    with audit_guard_lifted():
+        raw_sql(sql, params)
 
 
 def test_every_orm_write_appends_a_chained_entry() -> None:
@@ -193,7 +200,7 @@ def _five_entries() -> list[AuditEntry]:
 def test_audit_verify_detects_an_edited_row() -> None:
     entries = _five_entries()
     victim = entries[2]
-    raw_sql(f"UPDATE {TABLE} SET object_id = %s WHERE id = %s", ["999", victim.pk])
+    tamper(f"UPDATE {TABLE} SET object_id = %s WHERE id = %s", ["999", victim.pk])
     report = audit_verify()
     assert not report.ok
     assert any(f"#{victim.pk}" in p for p in report.problems)
@@ -201,14 +208,14 @@ def test_audit_verify_detects_an_edited_row() -> None:
 
 def test_audit_verify_detects_an_edited_actor_or_ip() -> None:
     entries = _five_entries()
-    raw_sql(f"UPDATE {TABLE} SET ip = %s WHERE id = %s", ["10.0.0.1", entries[1].pk])
+    tamper(f"UPDATE {TABLE} SET ip = %s WHERE id = %s", ["10.0.0.1", entries[1].pk])
     assert not audit_verify().ok
 
 
 def test_audit_verify_detects_a_row_deleted_in_the_middle() -> None:
     entries = _five_entries()
     victim = entries[2]
-    raw_sql(f"DELETE FROM {TABLE} WHERE id = %s", [victim.pk])
+    tamper(f"DELETE FROM {TABLE} WHERE id = %s", [victim.pk])
     report = audit_verify()
     assert not report.ok
     assert any(f"#{entries[3].pk}" in p for p in report.problems)
@@ -216,7 +223,7 @@ def test_audit_verify_detects_a_row_deleted_in_the_middle() -> None:
 
 def test_audit_verify_detects_the_last_row_deleted() -> None:
     entries = _five_entries()
-    raw_sql(f"DELETE FROM {TABLE} WHERE id = %s", [entries[-1].pk])
+    tamper(f"DELETE FROM {TABLE} WHERE id = %s", [entries[-1].pk])
     report = audit_verify()
     assert not report.ok
     assert report.checked == len(entries) - 1
@@ -230,7 +237,7 @@ def test_audit_verify_detects_a_rewritten_tail() -> None:
     last = AuditEntry.objects.get(pk=entries[-1].pk)
     last.object_id = "42"
     new_hash = compute_hash(last)
-    raw_sql(
+    tamper(
         f"UPDATE {TABLE} SET object_id = %s, hash = %s WHERE id = %s",
         ["42", new_hash, last.pk],
     )
@@ -272,7 +279,7 @@ def test_cli_audit_verify_succeeds_on_a_clean_chain() -> None:
 
 def test_cli_audit_verify_fails_on_a_tampered_chain() -> None:
     entries = _five_entries()
-    raw_sql(f"DELETE FROM {TABLE} WHERE id = %s", [entries[1].pk])
+    tamper(f"DELETE FROM {TABLE} WHERE id = %s", [entries[1].pk])
     err = StringIO()
     with pytest.raises(CommandError, match="KHÔNG toàn vẹn"):
         call_command("audit", "verify", stdout=StringIO(), stderr=err)
@@ -302,8 +309,9 @@ def test_chain_survives_a_dumpdata_loaddata_round_trip(tmp_path) -> None:  # typ
     call_command(
         "dumpdata", "core.auditentry", "core.audithead", output=str(dump), stdout=StringIO()
     )
-    raw_sql(f"DELETE FROM {TABLE}", [])
-    raw_sql(f"DELETE FROM {AuditHead._meta.db_table}", [])
+    with audit_guard_lifted():  # restoring into an empty database
+        raw_sql(f"DELETE FROM {TABLE}", [])
+        raw_sql(f"DELETE FROM {AuditHead._meta.db_table}", [])
     call_command("loaddata", str(dump), stdout=StringIO())
     report = audit_verify()
     assert report.ok, report.problems

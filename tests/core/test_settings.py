@@ -158,7 +158,7 @@ def test_database_url_default_is_sqlite_under_var(
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("TINHSO_VAR_DIR", str(tmp_path))
     db = config.database_config()
-    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["ENGINE"] == "tinhso.core.sqlite_backend"  # Django's, with a guard-aware flush
     assert db["NAME"] == str(tmp_path / "tinhso.sqlite3")
 
 
