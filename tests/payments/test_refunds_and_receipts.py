@@ -153,3 +153,40 @@ def test_payment_api_hides_other_peoples_payments(client: Client) -> None:
     payment = PaidPaymentFactory(payer=UserFactory(username="chu"))
     client.force_login(UserFactory(username="nguoi-la"))
     assert client.get(f"/api/v1/payments/{payment.public_id}").status_code == 404
+
+
+def test_receipt_is_headed_by_the_payee_in_capitals_under_its_parent(settings) -> None:  # type: ignore[no-untyped-def]
+    from tinhso.payments.receipts import receipt_pdf
+
+    payment = PaidPaymentFactory(
+        payee_name="Ủy ban nhân dân phường Đông Sơn",
+        payee_parent_name="Ủy ban nhân dân tỉnh Thử Nghiệm",
+    )
+    text = _pdf_text(receipt_pdf(payment, verify_url="https://example.vn/v/"))
+    lines = [line.strip() for line in text.splitlines()]
+    assert lines[:3] == [
+        "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM",
+        "ỦY BAN NHÂN DÂN PHƯỜNG ĐÔNG SƠN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    ]
+    assert settings.SITE_NAME.upper() not in text
+
+
+def test_payment_start_keeps_the_payee_and_without_one_the_site_heads_the_receipt(
+    settings,
+) -> None:  # type: ignore[no-untyped-def]
+    from tinhso.payments.receipts import receipt_pdf
+    from tinhso.payments.services import payment_start
+
+    payment = payment_start(
+        reference="000.00.01.H56-260105-0099:fee",
+        amount=Decimal("30000"),
+        description="Lệ phí",
+        payer=None,
+        return_url="",
+        payee_name="  Sở Tư pháp ",
+    )
+    assert payment.payee_name == "Sở Tư pháp" and payment.payee_parent_name == ""
+    plain = PaidPaymentFactory()
+    text = _pdf_text(receipt_pdf(plain, verify_url="https://example.vn/v/"))
+    assert text.splitlines()[0].strip() == settings.SITE_NAME.upper()

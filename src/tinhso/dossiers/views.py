@@ -500,7 +500,7 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
     except ImportError:
         messages.error(request, _("Chưa kết nối cổng thanh toán; vui lòng nộp tại quầy."))
         return redirect("dossiers:detail", code=code)
-    from tinhso.dossiers.receivers import payment_reference
+    from tinhso.dossiers.receivers import payment_payee, payment_reference
 
     try:
         payment = payment_start(
@@ -511,6 +511,7 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
             return_url=request.build_absolute_uri(
                 reverse("dossiers:detail", kwargs={"code": dossier.code})
             ),
+            **payment_payee(dossier),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -168,6 +168,9 @@ EVENT_PUBLIC_LABELS: dict[str, Promise] = {
     "result_ready": _("Đã có kết quả, chờ trả"),
     "awaiting_payment": _("Chờ nộp phí, lệ phí"),
     "rate": _("Người nộp đánh giá mức độ hài lòng"),
+    # A payment the dossier did not need (fee already paid, or dossier closed): receivers.py.
+    "payment_refunded": _("Đã hoàn trả khoản thanh toán trực tuyến không cần nộp"),
+    "payment_refund_due": _("Khoản thanh toán trực tuyến không cần nộp sẽ được hoàn trả"),
 }
 
 

@@ -35,6 +35,12 @@ class Payment(models.Model):
     )
     amount = models.DecimalField(_("số tiền (đồng)"), max_digits=15, decimal_places=0)
     description = models.CharField(_("nội dung"), max_length=255)
+    # Who collects the fee, as the receipt's issuer (the dossier's receiving agency),
+    # given by the app that opens the payment; empty: the site's name.
+    payee_name = models.CharField(_("đơn vị thu"), max_length=255, blank=True)
+    payee_parent_name = models.CharField(
+        _("cơ quan cấp trên của đơn vị thu"), max_length=255, blank=True
+    )
     payer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người nộp"),

@@ -71,14 +71,23 @@ def receipt_pdf(payment: Payment, *, verify_url: str) -> bytes:
     width, height = A5
     pdf = canvas.Canvas(buffer, pagesize=A5, invariant=True)
     pdf.setTitle(f"Biên lai {receipt_number(payment)}")
-    pdf.setAuthor(settings.SITE_NAME)
+    pdf.setAuthor(payment.payee_name or settings.SITE_NAME)
     pdf.setSubject(payment.description)
     pdf.setCreator("tinhso")
 
     y = height - 15 * mm
+    # The issuer is the agency collecting the fee, in capitals as on administrative
+    # documents, under its parent agency; without one, the site.
+    issuer = payment.payee_name or settings.SITE_NAME
+    if payment.payee_name and payment.payee_parent_name:
+        pdf.setFont(FONT, 9)
+        for line in simpleSplit(payment.payee_parent_name.upper(), FONT, 9, width - 20 * mm)[:2]:
+            pdf.drawCentredString(width / 2, y, line)
+            y -= 4.5 * mm
     pdf.setFont(FONT_BOLD, 10)
-    pdf.drawCentredString(width / 2, y, settings.SITE_NAME.upper())
-    y -= 5 * mm
+    for line in simpleSplit(issuer.upper(), FONT_BOLD, 10, width - 20 * mm)[:2]:
+        pdf.drawCentredString(width / 2, y, line)
+        y -= 5 * mm
     pdf.setFont(FONT, 8)
     pdf.drawCentredString(width / 2, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     y -= 4 * mm

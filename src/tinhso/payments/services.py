@@ -51,22 +51,27 @@ def payment_start(
     description: str,
     payer: User | None,
     return_url: str,
+    payee_name: str = "",
+    payee_parent_name: str = "",
 ) -> Payment:
     """Open a payment for ``reference`` with the configured gateway.
 
     Idempotent while a payment for the reference is pending: the same pending payment
     is returned (refused if the amount differs). A reference already paid is refused;
-    after a failure a new attempt is opened.
+    after a failure a new attempt is opened. ``payee_name`` (and its parent,
+    ``payee_parent_name``) is the agency collecting the fee, printed as the issuer of
+    the e-receipt; left empty, the receipt is headed with the site's name.
     """
     reference = (reference or "").strip()
     if not reference or len(reference) > 64:
         raise DomainError(_("Mã tham chiếu thanh toán không hợp lệ."), field="reference")
     value = _vnd(amount)
     description = (description or "").strip()[:255] or reference
+    payee = ((payee_name or "").strip()[:255], (payee_parent_name or "").strip()[:255])
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                return _payment_start(reference, value, description, payer, return_url)
+                return _payment_start(reference, value, description, payer, return_url, payee)
         except IntegrityError:
             # A concurrent request opened the pending payment first: return that one.
             continue
@@ -74,7 +79,12 @@ def payment_start(
 
 
 def _payment_start(
-    reference: str, value: Decimal, description: str, payer: User | None, return_url: str
+    reference: str,
+    value: Decimal,
+    description: str,
+    payer: User | None,
+    return_url: str,
+    payee: tuple[str, str],
 ) -> Payment:
     existing = (
         Payment.objects.select_for_update()
@@ -103,6 +113,8 @@ def _payment_start(
             reference=reference,
             amount=value,
             description=description,
+            payee_name=payee[0],
+            payee_parent_name=payee[1],
             payer=payer,
             gateway=gateway.name,
             return_url=return_url or "",
