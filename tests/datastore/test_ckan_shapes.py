@@ -223,3 +223,119 @@ def test_upsert_dry_run_checks_but_keeps_nothing(
         records=[{"ma": "C", "so": "nhiều"}],
     )
     assert status == 409 and "records" in body["error"]
+
+
+# ------------------------------------------------------------- datastore_active on resources
+
+
+def _datastore_active(client: Client, resource_id: str, dataset_name: str) -> set[bool]:
+    """datastore_active of the resource as resource_show, package_show and package_search
+    answer it."""
+    seen = set()
+    _s, body = call(client, "resource_show", id=resource_id)
+    seen.add(body["result"]["datastore_active"])
+    for action, params in (
+        ("package_show", {"id": dataset_name}),
+        ("package_search", {"fq": f"name:{dataset_name}"}),
+    ):
+        _s, body = call(client, action, **params)
+        result = body["result"]
+        dataset = result if action == "package_show" else result["results"][0]
+        seen.update(r["datastore_active"] for r in dataset["resources"] if r["id"] == resource_id)
+    return seen
+
+
+def test_resources_say_whether_the_datastore_answers_for_them(
+    client: Client, table: DatastoreTable, editor_token: str
+) -> None:
+    dataset = table.resource.dataset
+    assert _datastore_active(client, str(table.resource_id), dataset.name) == {True}
+    rid = _api_resource(table)
+    assert _datastore_active(client, rid, dataset.name) == {False}
+    status, body = call(
+        client,
+        "datastore_create",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        fields=[{"id": "ma", "type": "text"}],
+    )
+    assert status == 200, body
+    assert _datastore_active(client, rid, dataset.name) == {True}
+    status, body = call(
+        client, "datastore_delete", verb="post", token=editor_token, resource_id=rid
+    )
+    assert status == 200, body
+    assert _datastore_active(client, rid, dataset.name) == {False}
+
+
+# ---------------------------------------------------------------------- datastore_create
+
+
+def test_create_with_a_resource_dict_as_frictionless_writes(
+    client: Client, table: DatastoreTable, editor_token: str
+) -> None:
+    # frictionless-py's CKAN storage: datastore_create(resource={package_id, name}, fields,
+    # primary_key), then package_show to find it by name, datastore_search limit=0 for its
+    # schema, and datastore_upsert(method=insert).
+    dataset = table.resource.dataset
+    status, body = call(
+        client,
+        "datastore_create",
+        verb="post",
+        token=editor_token,
+        resource={"package_id": dataset.name, "name": "bang-moi", "format": "csv"},
+        fields=[{"id": "ma", "type": "text"}, {"id": "so", "type": "int"}],
+        primary_key=["ma"],
+    )
+    assert status == 200, body
+    result = body["result"]
+    rid = result["resource_id"]
+    assert result["resource"]["id"] == rid and result["resource"]["package_id"] == str(dataset.pk)
+    _s, body = call(client, "package_show", id=dataset.name)
+    created = next(r for r in body["result"]["resources"] if r["name"] == "bang-moi")
+    assert created["id"] == rid and created["datastore_active"] is True
+    assert created["format"] == "CSV" and f"/tai-nguyen/{rid}/xem-truoc/" in created["url"]
+    _s, body = call(client, "datastore_search", resource_id=rid, limit=0)
+    assert [f["id"] for f in body["result"]["fields"]] == ["_id", "ma", "so"]
+    status, body = call(
+        client,
+        "datastore_upsert",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        method="insert",
+        records=[{"ma": "A", "so": 1}],
+    )
+    assert status == 200, body
+    table_row = DatastoreTable.objects.get(resource_id=rid)
+    assert table_row.row_count == 1 and table_row.status == "active"
+
+
+def test_create_with_a_resource_dict_keeps_nothing_when_refused(
+    client: Client, table: DatastoreTable, editor_token: str
+) -> None:
+    dataset = table.resource.dataset
+    before = Resource.objects.filter(dataset=dataset).count()
+    cases = [
+        ({"resource": {"package_id": dataset.name}, "fields": [{"id": "_x"}]}, "fields"),
+        ({"resource": {"package_id": dataset.name, "url": "https://a.vn/x.csv"}}, "resource"),
+        ({"resource": {"package_id": dataset.name}, "resource_id": str(table.pk)}, "resource"),
+        ({"fields": [{"id": "a"}]}, "resource_id"),
+    ]
+    for params, key in cases:
+        status, body = call(client, "datastore_create", verb="post", token=editor_token, **params)
+        assert status == 409, (params, body)
+        assert body["error"]["__type"] == "Validation Error" and key in body["error"], body
+    assert Resource.objects.filter(dataset=dataset).count() == before
+    _t, key = token_create(user=UserFactory(), name="khác")
+    status, body = call(
+        client,
+        "datastore_create",
+        verb="post",
+        token=key,
+        resource={"package_id": dataset.name, "name": "x"},
+        fields=[{"id": "a"}],
+    )
+    assert status == 403 and body["error"]["__type"] == "Authorization Error"
+    assert Resource.objects.filter(dataset=dataset).count() == before

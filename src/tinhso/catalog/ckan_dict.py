@@ -213,7 +213,25 @@ def resource_dict(
     resource: Resource, *, base_url: str, dataset: Dataset | None = None
 ) -> dict[str, Any]:
     dataset = dataset or resource.dataset
-    return _resource_dict(_ResourceRow.of(resource), dataset_name=dataset.name, base_url=base_url)
+    row = _ResourceRow.of(resource, datastore_active=bool(_datastore_active([resource.pk])))
+    return _resource_dict(row, dataset_name=dataset.name, base_url=base_url)
+
+
+#: The name of the resource's DataStore table ("" or NULL: none serving), through the
+#: DataStore's one-to-one ``related_name``.
+DATASTORE_TABLE = "datastore__table_name"
+
+
+def _datastore_active(resource_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """The resources among these whose DataStore table answers ``datastore_search``: CKAN's
+    ``datastore_active``, which clients read to decide whether to query the DataStore."""
+    if not resource_ids:
+        return set()
+    return set(
+        Resource.objects.filter(pk__in=resource_ids, **{f"{DATASTORE_TABLE}__gt": ""})
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 def _resource_dict(resource: _ResourceRow, *, dataset_name: str, base_url: str) -> dict[str, Any]:
@@ -251,7 +269,7 @@ def _resource_dict(resource: _ResourceRow, *, dataset_name: str, base_url: str) 
             "resource_type": None,
             "cache_url": None,
             "cache_last_updated": None,
-            "datastore_active": bool(extras.get("datastore_active", False)),
+            "datastore_active": resource.datastore_active,
         }
     )
     return data
@@ -299,7 +317,7 @@ def dataset_dict(dataset: Dataset, *, base_url: str) -> dict[str, Any]:
         license=_LicenseRow.of(license) if license else None,
         groups=[_GroupRow.of(g) for g in dataset.groups.all()],
         tags=[_TagRow(id=t.pk, name=t.name) for t in dataset.tags.all()],
-        resources=[_ResourceRow.of(r) for r in dataset.resources.all()],
+        resources=_resource_rows(list(dataset.resources.all())),
         units=[_UnitRow(code=u.code, name=u.name) for u in dataset.spatial.all()],
         base_url=base_url,
     )
@@ -432,10 +450,13 @@ def dataset_dicts_by_id(ids: Sequence[uuid.UUID], *, base_url: str) -> list[dict
     ):
         units.setdefault(dataset_id, []).append(_UnitRow(code=code, name=name))
     resources: dict[uuid.UUID, list[_ResourceRow]] = {}
-    for values in (
-        Resource.objects.filter(dataset_id__in=found).order_by().values_list(*_ResourceRow.FIELDS)
+    for *values, datastore_table in (
+        Resource.objects.filter(dataset_id__in=found)
+        .order_by()
+        .values_list(*_ResourceRow.FIELDS, DATASTORE_TABLE)
     ):
         resource = _ResourceRow(*values)
+        resource.datastore_active = bool(datastore_table)
         resources.setdefault(resource.dataset_id, []).append(resource)
     return [
         _dataset_dict(
@@ -530,6 +551,7 @@ class _ResourceRow:
     created: dt.datetime
     last_modified: dt.datetime
     extras: dict[str, Any]
+    datastore_active: bool = False
 
     FIELDS = (
         "id",
@@ -549,10 +571,17 @@ class _ResourceRow:
     )
 
     @classmethod
-    def of(cls, obj: Resource) -> _ResourceRow:
+    def of(cls, obj: Resource, *, datastore_active: bool = False) -> _ResourceRow:
         values = [getattr(obj, f) for f in cls.FIELDS]
         values[5] = obj.upload.name or "" if obj.upload else ""
-        return cls(*values)
+        row = cls(*values)
+        row.datastore_active = datastore_active
+        return row
+
+
+def _resource_rows(resources: list[Resource]) -> list[_ResourceRow]:
+    active = _datastore_active([r.pk for r in resources])
+    return [_ResourceRow.of(r, datastore_active=r.pk in active) for r in resources]
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -300,34 +301,89 @@ def _uuid_or_none(value: str) -> Any:
 
 
 def datastore_create(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
-    """Create a DataStore table for a resource (fields, records, primary_key, indexes)."""
-    if isinstance(data.get("resource"), dict) and not data.get("resource_id"):
-        raise ValidationError(
-            {
-                "resource": [
-                    _("Hãy tạo tài nguyên bằng resource_create rồi gọi lại với resource_id.")
-                ]
-            }
-        )
-    user, resource = _resource_for_write(context, data)
-    try:
-        table = services.datastore_create(
-            user=user,
-            resource=resource,
-            fields=_json_param(data, "fields"),
-            records=_json_param(data, "records"),
-            primary_key=_json_param(data, "primary_key"),
-            indexes=_json_param(data, "indexes"),
-        )
-    except services.DatastoreError as exc:
-        raise _translate(exc) from None
+    """Create a DataStore table for a resource (fields, records, primary_key, indexes).
+    Instead of ``resource_id``, ``resource`` (a ``resource_create`` dict with
+    ``package_id``, without ``url``) creates a DataStore-only resource in the same call,
+    as CKAN does; nothing is kept if either part is refused."""
+    spec = _json_param(data, "resource")
+    if spec is not None and (data.get("resource_id") or data.get("id")):
+        raise ValidationError({"resource": [_("Không dùng được resource cùng với resource_id.")]})
+    with transaction.atomic():
+        if spec is not None:
+            resource = _datastore_only_resource(context, spec)
+            user = context.write_user()
+        else:
+            if not (data.get("resource_id") or data.get("id")):
+                raise ValidationError({"resource_id": [_("Cần resource_id hoặc resource.")]})
+            user, resource = _resource_for_write(context, data)
+        try:
+            table = services.datastore_create(
+                user=user,
+                resource=resource,
+                fields=_json_param(data, "fields"),
+                records=_json_param(data, "records"),
+                primary_key=_json_param(data, "primary_key"),
+                indexes=_json_param(data, "indexes"),
+            )
+        except services.DatastoreError as exc:
+            raise _translate(exc) from None
     return {
         "resource_id": str(resource.pk),
+        **({"resource": _resource_dict(context, resource)} if spec is not None else {}),
         "fields": selectors.ckan_fields(table.fields),
         "primary_key": table.primary_key,
         "method": "insert",
         **({"records": _json_param(data, "records")} if data.get("records") else {}),
     }
+
+
+# A valid address for the catalogue's checks, replaced before the transaction ends.
+_PLACEHOLDER_URL = "https://datastore.invalid/"
+
+
+def _datastore_only_resource(context: ActionContext, spec: Any) -> Any:
+    """CKAN's ``datastore_create(resource={…})``: a resource whose data lives only in the
+    DataStore. Its ``url`` becomes the resource's preview page. The format is set after
+    the creation, so that the catalogue does not queue a file load of that page."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from tinhso.catalog.models import Resource
+    from tinhso.catalog.uploads import normalize_format
+
+    if not isinstance(spec, dict):
+        raise ValidationError({"resource": [_("resource phải là một đối tượng JSON.")]})
+    if spec.get("url") or spec.get("upload"):
+        raise ValidationError(
+            {
+                "resource": [
+                    _(
+                        "Tài nguyên có url hoặc tệp: hãy tạo bằng resource_create (tệp dạng bảng "
+                        "được nạp vào DataStore tự động)."
+                    )
+                ]
+            }
+        )
+    declared = spec.get("format")
+    created = ckan_api.ACTIONS["resource_create"].function(
+        context, {**spec, "url": _PLACEHOLDER_URL, "format": ""}
+    )
+    resource = Resource.objects.select_related("dataset__organization").get(pk=created["id"])
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse(
+            "datastore:preview",
+            kwargs={"name": resource.dataset.name, "resource_id": resource.pk},
+        )
+    fmt = normalize_format(declared) if isinstance(declared, str) and declared else ""
+    Resource.objects.filter(pk=resource.pk).update(url=context.base_url + path, format=fmt)
+    resource.url, resource.format = context.base_url + path, fmt
+    return resource
+
+
+def _resource_dict(context: ActionContext, resource: Any) -> dict[str, Any]:
+    from tinhso.catalog import ckan_dict
+
+    return ckan_dict.resource_dict(resource, base_url=context.base_url)
 
 
 def datastore_upsert(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
