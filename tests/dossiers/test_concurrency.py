@@ -106,3 +106,50 @@ def test_parallel_receive_is_applied_once(world: World) -> None:
     assert len(ok) == 1 and len(conflicts) == THREADS - 1, results
     d.refresh_from_db()
     assert d.version == 2 and d.events.filter(action="receive").count() == 1
+
+
+def test_cash_at_the_counter_and_the_bank_callback_at_once_keep_one_payment(
+    world: World,
+) -> None:
+    """The officer records the fee at the counter while the gateway reports the online
+    payment: whichever goes first, exactly one payment is kept (the other is refunded,
+    or the officer is told the fee is already paid)."""
+    from decimal import Decimal
+
+    from tinhso.dossiers.models import FeeStatus
+    from tinhso.dossiers.receivers import payment_payee, payment_reference
+    from tinhso.payments.models import Payment
+    from tinhso.payments.services import payment_start, simulator_complete
+    from tinhso.procedures.models import Procedure
+
+    world.procedure.fee_amount = Decimal(200000)
+    world.procedure.fee_timing = Procedure.FeeTiming.BEFORE_RECEIPT
+    world.procedure.save()
+    for _round in range(4):
+        d = world.submit()
+        payment = payment_start(
+            reference=payment_reference(d.code),
+            amount=d.fee_amount,
+            description="Lệ phí",
+            payer=world.citizen,
+            return_url="",
+            **payment_payee(d),
+        )
+
+        def race(i: int, d: Dossier = d, payment: Payment = payment) -> Any:
+            if i == 0:
+                return dossier_act(dossier=d, action="confirm_payment", actor=world.one_stop)
+            return simulator_complete(payment=payment, succeeded=True)
+
+        counter, online = run_parallel(race, n=2)
+        assert not isinstance(online, Exception), online
+        d.refresh_from_db()
+        payment.refresh_from_db()
+        assert d.fee_status == FeeStatus.PAID
+        if isinstance(counter, DossierConflict):  # the bank was first
+            assert d.paid_online and payment.status == Payment.Status.SUCCEEDED
+            assert not payment.refunds.exists()
+        else:  # the counter was first
+            assert not isinstance(counter, Exception), counter
+            assert not d.paid_online and payment.status == Payment.Status.REFUNDED
+            assert d.events.filter(action="payment_refunded").count() == 1
