@@ -257,10 +257,14 @@ def test_q_with_sql_is_just_text(client: Client, table: DatastoreTable) -> None:
     assert status == 200 and body["result"]["total"] == 0
 
 
-def test_private_dataset_table_is_hidden_from_anonymous(client: Client) -> None:
+def test_private_dataset_table_is_refused_to_anonymous(client: Client) -> None:
+    # 403 as CKAN's check_access and the catalogue's resource_show answer for it
     t = loaded(CSV, dataset=DatasetFactory(private=True))
-    status, body = call(client, "datastore_search", resource_id=str(t.resource_id))
-    assert status == 404
+    for action in ("datastore_search", "datastore_info"):
+        status, body = call(client, action, resource_id=str(t.resource_id))
+        assert status == 403 and body["error"]["__type"] == "Authorization Error", body
+        assert str(t.resource_id) in body["error"]["message"]
+        assert "records" not in body and "result" not in body
     status, body = call(client, "datastore_search_sql", sql=f'SELECT * FROM "{t.resource_id}"')
     assert status == 409 and "quyền" in body["error"]["query"][0]
 

@@ -339,3 +339,27 @@ def test_create_with_a_resource_dict_keeps_nothing_when_refused(
     )
     assert status == 403 and body["error"]["__type"] == "Authorization Error"
     assert Resource.objects.filter(dataset=dataset).count() == before
+
+
+def test_deleted_dataset_table_is_not_found_and_private_writes_are_refused(
+    client: Client,
+) -> None:
+    from tests.catalog.factories import DatasetFactory
+    from tinhso.catalog.models import Dataset
+
+    private = loaded(CSV, dataset=DatasetFactory(private=True))
+    _t, key = token_create(user=UserFactory(), name="khác")
+    status, body = call(
+        client,
+        "datastore_upsert",
+        verb="post",
+        token=key,
+        resource_id=str(private.resource_id),
+        records=[{"huyen": "X"}],
+        method="insert",
+    )
+    assert status == 403 and body["error"]["__type"] == "Authorization Error"
+    gone = loaded(CSV)
+    Dataset.objects.filter(pk=gone.resource.dataset_id).update(state=Dataset.State.DELETED)
+    status, body = call(client, "datastore_search", resource_id=str(gone.resource_id))
+    assert status == 404 and body["error"]["__type"] == "Not Found Error"

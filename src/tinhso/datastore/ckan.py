@@ -57,9 +57,28 @@ def _table(context: ActionContext, data: dict[str, Any]) -> Any:
     try:
         return selectors.get_table(_resource_id(data), user=context.user)
     except selectors.ResourceMissing as exc:
+        _refuse_if_hidden(context, _resource_id(data))
         raise NotFound(exc.subject) from None
     except services.DatastoreNotFound as exc:
         raise NotFound(exc.message) from None
+
+
+def _refuse_if_hidden(context: ActionContext, rid: str) -> None:
+    """403 for a resource that exists but that the caller may not read (a private or
+    draft dataset), as CKAN's ``check_access`` and the catalogue's ``resource_show`` answer;
+    an unknown id, or one of a deleted dataset, stays a 404."""
+    from tinhso.catalog.models import Dataset, Resource
+
+    key = _uuid_or_none(rid)
+    resource = Resource.objects.select_related("dataset").filter(pk=key).first() if key else None
+    if resource is not None and resource.dataset.state != Dataset.State.DELETED:
+        raise NotAuthorized(
+            _("người dùng %(user)s không có quyền đọc tài nguyên %(id)s")
+            % {
+                "user": context.user.get_username() if context.authenticated else "",
+                "id": str(resource.pk),
+            }
+        )
 
 
 def _translate(exc: services.DatastoreError) -> Exception:
@@ -287,6 +306,7 @@ def _resource_for_write(context: ActionContext, data: dict[str, Any]) -> Any:
         .first()
     )
     if resource is None or not access.can_read(user, resource):
+        _refuse_if_hidden(context, rid)
         raise NotFound(_("tài nguyên “%(id)s”") % {"id": rid[:100]})
     return user, resource
 
