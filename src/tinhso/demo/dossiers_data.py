@@ -2,13 +2,20 @@
 
 History is bulk-inserted (dossiers, events, one shared scanned file per online dossier)
 with due dates from the province's working-day calendar; about 98% of the finished
-dossiers are early or on time, ~75% are submitted online. The demo citizen ``congdan``
+dossiers are early or on time, ~75% are submitted online. Officers act only on the
+calendar's working days within its office hours (:class:`OfficeTime`): every receipt,
+forward, request for additions, refusal, stop, pause, result, return and payment
+taken at the counter; citizens submit online, supply additions and pay online at any
+hour, evenings and weekends included. The demo citizen ``congdan``
 gets a handful of dossiers of her own (one waiting for additions, one with a result to
 rate), and the demo specialist and leader also act for the commune of the demo one-stop
 officer, so the whole flow can be tried with the printed accounts.
 
 Deterministic (seeded) and idempotent: a second run finds the demo dossiers and only
-re-checks the memberships.
+re-checks the memberships. Demo dossiers left by an earlier version of this builder, whose
+officers received and returned at night (:func:`_history_is_stale`), are replaced once;
+codes continue after the province's daily counters, so they never collide with the
+dossiers submitted since.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tinhso.core.audit import audit_suppressed
-from tinhso.core.models import Agency, Membership, Role, User
+from tinhso.core.models import Agency, Membership, OfficeHours, Role, User
 from tinhso.core.workcalendar import WorkingCalendar
 from tinhso.dossiers import deadlines
 from tinhso.dossiers.models import (
@@ -53,10 +60,116 @@ _PDF = (
 )
 
 
-def _tz_dt(day: dt.date, minutes: int) -> dt.datetime:
-    return timezone.make_aware(
-        dt.datetime.combine(day, dt.time(7, 30)) + dt.timedelta(minutes=minutes)
+class OfficeTime:
+    """Moments when officers are at work: the calendar's working days, within the
+    morning and afternoon office hours (:class:`~tinhso.core.models.OfficeHours`)."""
+
+    def __init__(self, calendar: WorkingCalendar, hours: OfficeHours) -> None:
+        self.calendar = calendar
+        self.periods = (
+            (hours.morning_start, hours.morning_end),
+            (hours.afternoon_start, hours.afternoon_end),
+        )
+        self._cache: dict[dt.date, list[tuple[dt.datetime, dt.datetime]]] = {}
+
+    def slots(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The office periods of ``day`` (none on a day off)."""
+        if day not in self._cache:
+            self._cache[day] = (
+                [
+                    (
+                        timezone.make_aware(dt.datetime.combine(day, start)),
+                        timezone.make_aware(dt.datetime.combine(day, end)),
+                    )
+                    for start, end in self.periods
+                ]
+                if self.calendar.is_working_day(day)
+                else []
+            )
+        return self._cache[day]
+
+    def contains(self, moment: dt.datetime) -> bool:
+        return any(a <= moment <= b for a, b in self.slots(deadlines.local_date(moment)))
+
+    def at_or_after(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` if officers are at work then, else the next opening."""
+        day = deadlines.local_date(moment)
+        for _ in range(400):
+            for start, end in self.slots(day):
+                if moment <= end:
+                    return max(moment, start)
+            day += dt.timedelta(days=1)
+        raise ValueError("no working day within a year")  # pragma: no cover
+
+    def at_or_before(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` if officers are at work then, else the last closing before it."""
+        day = deadlines.local_date(moment)
+        for _ in range(400):
+            for start, end in reversed(self.slots(day)):
+                if moment >= start:
+                    return min(moment, end)
+            day -= dt.timedelta(days=1)
+        raise ValueError("no working day within a year")  # pragma: no cover
+
+    def add(self, moment: dt.datetime, minutes: float) -> dt.datetime:
+        """``moment`` (moved to the next opening if need be) plus ``minutes`` of office time."""
+        at = self.at_or_after(moment)
+        left = dt.timedelta(minutes=minutes)
+        day = deadlines.local_date(at)
+        for _ in range(400):
+            for start, end in self.slots(day):
+                if at > end:
+                    continue
+                at = max(at, start)
+                if left <= end - at:
+                    return at + left
+                left -= end - at
+                at = end
+            day += dt.timedelta(days=1)
+        raise ValueError("no working day within a year")  # pragma: no cover
+
+    def minutes_between(self, a: dt.datetime, b: dt.datetime) -> float:
+        """Office minutes in [a, b]."""
+        total = dt.timedelta()
+        day, last = deadlines.local_date(a), deadlines.local_date(b)
+        while day <= last:
+            for start, end in self.slots(day):
+                lo, hi = max(start, a), min(end, b)
+                if hi > lo:
+                    total += hi - lo
+            day += dt.timedelta(days=1)
+        return total.total_seconds() / 60
+
+    def on(self, day: dt.date, minutes: float) -> dt.datetime:
+        """``minutes`` of office time after the opening of ``day`` (or of the next working day)."""
+        return self.add(timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0))), minutes)
+
+
+def _citizen_moment(day: dt.date, minutes: int) -> dt.datetime:
+    """A moment ``minutes`` after midnight of ``day``: citizens act at any hour."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0))) + dt.timedelta(
+        minutes=minutes
     )
+
+
+def _online_submission(day: dt.date, office: OfficeTime, rng: random.Random) -> dt.datetime:
+    """When a citizen submits online around working day ``day``: mostly by day, a good
+    share in the evening or at night, and some on the weekend or holiday before."""
+    roll = rng.random()
+    if roll < 0.14:
+        days_off = [
+            day - dt.timedelta(days=k)
+            for k in (1, 2, 3)
+            if not office.calendar.is_working_day(day - dt.timedelta(days=k))
+        ]
+        if days_off:
+            return _citizen_moment(rng.choice(days_off), rng.randint(6 * 60, 23 * 60 + 30))
+    if roll < 0.36:
+        return _citizen_moment(
+            day,
+            rng.choice([rng.randint(17 * 60 + 30, 23 * 60 + 50), rng.randint(5 * 60, 7 * 60 + 20)]),
+        )
+    return _citizen_moment(day, rng.randint(7 * 60, 17 * 60 + 30))
 
 
 def _grant_demo_roles() -> None:
@@ -73,14 +186,35 @@ def _grant_demo_roles() -> None:
 def build_dossiers(*, count: int = COUNT) -> dict[str, int]:
     with audit_suppressed():
         _grant_demo_roles()
-        if Dossier.objects.filter(idempotency_key__startswith=DEMO_KEY_PREFIX).exists():
-            return {"dossiers": Dossier.objects.count(), "created": 0}
+        demo = Dossier.objects.filter(idempotency_key__startswith=DEMO_KEY_PREFIX)
+        if demo.exists():
+            if not _history_is_stale():
+                return {"dossiers": Dossier.objects.count(), "created": 0}
+            demo.delete()  # events, documents and forms go with them
         return _build(count)
+
+
+def _history_is_stale() -> bool:
+    """Whether the demo dossiers come from a builder that let officers act at any hour.
+
+    Earlier versions received and returned dossiers at night (about 40% of receipts
+    outside 07:00–18:00); no office hours reach 21:00–05:00, so one such officer action
+    is enough to tell, whatever the province's hours are now.
+    """
+    moments = DossierEvent.objects.filter(
+        dossier__idempotency_key__startswith=DEMO_KEY_PREFIX,
+        action__in=("receive", "return_result"),
+    ).values_list("at", flat=True)
+    return any(
+        not dt.time(5, 0) <= timezone.localtime(at).time() <= dt.time(21, 0)
+        for at in moments.iterator()
+    )
 
 
 def _build(count: int) -> dict[str, int]:
     rng = random.Random(SEED)
     calendar = WorkingCalendar.load()
+    office = OfficeTime(calendar, OfficeHours.current())
     now = timezone.now()
     today = timezone.localdate()
     procedures = list(
@@ -121,7 +255,12 @@ def _build(count: int) -> dict[str, int]:
         for i in range(0, 366)
         if calendar.is_working_day(today - dt.timedelta(days=i))
     ]
+    # Codes continue after the daily counters (dossiers submitted since an earlier build).
     counters: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for agency_id, counted_day, last in DailyCounter.objects.values_list(
+        "agency_id", "day", "last"
+    ):
+        counters[(agency_id, counted_day)] = last
     step_cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
     dossiers: list[Dossier] = []
     plans: list[list[tuple[str, str, str, dt.datetime, str]]] = []
@@ -149,15 +288,21 @@ def _build(count: int) -> dict[str, int]:
         else:
             idx = int(len(working_days) * (rng.random() ** 1.3))
             day = working_days[min(idx, len(working_days) - 1)]
-        submitted = _tz_dt(day, rng.randint(0, 540))
-        if submitted > now:
-            submitted = now - dt.timedelta(minutes=rng.randint(5, 120))
-            day = deadlines.local_date(submitted)
         channel = rng.choices([Channel.ONLINE, Channel.COUNTER, Channel.POST], weights=[76, 21, 3])[
             0
         ]
         if own:
             channel = Channel.ONLINE
+        if channel == Channel.ONLINE and not own:
+            submitted = _online_submission(day, office, rng)
+            if submitted > now:
+                submitted = now - dt.timedelta(minutes=rng.randint(5, 120))
+        else:
+            # At the counter (or registered on arrival by post): during office hours.
+            submitted = office.on(day, rng.randint(0, 440))
+            if submitted > now:
+                submitted = office.at_or_before(now - dt.timedelta(minutes=rng.randint(5, 120)))
+        day = deadlines.local_date(submitted)
         resident = rng.choice(residents) if residents else None
         if own and own_resident is not None:
             resident = own_resident
@@ -186,7 +331,9 @@ def _build(count: int) -> dict[str, int]:
         key = (procedure.pk, agency.pk)
         if key not in step_cache:
             step_cache[key] = processing_steps(procedure, agency)
-        events = _simulate(d, step_cache[key], calendar, rng, now, own_index=i if own else -1)
+        events = _simulate(
+            d, step_cache[key], calendar, office, rng, now, own_index=i if own else -1
+        )
         dossiers.append(d)
         plans.append(events)
 
@@ -288,11 +435,14 @@ def _simulate(
     d: Dossier,
     steps: list[dict[str, Any]],
     calendar: WorkingCalendar,
+    office: OfficeTime,
     rng: random.Random,
     now: dt.datetime,
     own_index: int,
 ) -> list[tuple[str, str, str, dt.datetime, str]]:
-    """Walk one dossier through its life up to now; return its events."""
+    """Walk one dossier through its life up to now; return its events.
+
+    Officers' actions fall within ``office`` time; the applicant's at any hour."""
     ev: list[tuple[str, str, str, dt.datetime, str]] = [
         ("submit", "", State.SUBMITTED, d.submitted_at, "")
     ]
@@ -301,7 +451,10 @@ def _simulate(
     if own_index >= 0:
         fate = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5][own_index]
     # Not yet received: recent submissions.
-    received = d.submitted_at + dt.timedelta(minutes=rng.randint(10, 600))
+    if d.channel == Channel.COUNTER:  # received at the desk while the applicant waits
+        received = office.add(d.submitted_at, rng.randint(5, 20))
+    else:
+        received = office.add(d.submitted_at, rng.randint(10, 480))
     fresh = now - d.submitted_at < dt.timedelta(days=2)
     unpaid_first = (
         d.fee_status == FeeStatus.UNPAID
@@ -336,8 +489,13 @@ def _simulate(
         and procedure.fee_timing == Procedure.FeeTiming.BEFORE_RECEIPT
     ):
         d.fee_status = FeeStatus.PAID
-        d.paid_at = d.submitted_at + dt.timedelta(minutes=5)
         d.paid_online = d.channel == Channel.ONLINE and rng.random() < 0.8
+        # Paid online at any hour; otherwise confirmed by the officer before receipt.
+        d.paid_at = (
+            d.submitted_at + dt.timedelta(minutes=5)
+            if d.paid_online
+            else office.add(d.submitted_at, 3)
+        )
         ev.append(("confirm_payment", State.AWAITING_PAYMENT, State.SUBMITTED, d.paid_at, ""))
     d.state = State.RECEIVED
     d.received_at = received
@@ -356,7 +514,7 @@ def _simulate(
     roll = rng.random()
     recent = now - received < dt.timedelta(days=21)
     if own_index < 0 and 0.02 <= fate < 0.024 and not recent:
-        stopped = _tz_dt(calendar.add_working_days(effective, 1), 90)
+        stopped = office.on(calendar.add_working_days(effective, 1), 90)
         d.state = State.STOPPED
         d.closed_at = stopped
         d.current_role = ""
@@ -377,9 +535,10 @@ def _simulate(
     additions = rng.random() < 0.05 or own_index == 2
     moment = received
     if additions:
-        asked = _tz_dt(calendar.add_working_days(effective, min(1, total)), 120)
+        asked = office.on(calendar.add_working_days(effective, min(1, total)), 120)
+        asked = max(asked, office.add(received, 30))
         if asked > now or own_index == 2:
-            asked = min(asked, now - dt.timedelta(hours=1))
+            asked = max(received, min(asked, office.at_or_before(now - dt.timedelta(hours=1))))
             d.state = State.ADDITIONS_REQUESTED
             d.resume_state = State.RECEIVED
             d.paused_since = asked
@@ -394,7 +553,7 @@ def _simulate(
             )
             return ev
         back_day = calendar.add_working_days(asked, rng.randint(1, 4))
-        supplied = _tz_dt(back_day, 60)
+        supplied = _citizen_moment(back_day, 8 * 60 + 30)
         ev.append(
             (
                 "request_additions",
@@ -416,20 +575,20 @@ def _simulate(
         ev.append(("supply_additions", State.ADDITIONS_REQUESTED, State.RECEIVED, supplied, ""))
         moment = supplied
     finish_day = calendar.add_working_days(effective, used)
-    finished = _tz_dt(finish_day, rng.randint(30, 480))
-    finished = max(finished, moment + dt.timedelta(minutes=30))
-    # Steps spread between receipt and finish.
+    finished = office.on(finish_day, rng.randint(30, 420))
+    finished = max(finished, office.add(moment, 30))
+    # Steps spread over the office time between receipt (or additions) and finish.
     n = len(steps)
-    span = (finished - moment) / max(1, n)
+    span = office.minutes_between(moment, finished) / max(1, n)
     for k in range(n):
-        at = moment + span * (k + 1)
+        at = office.add(moment, span * (k + 1))
         if at > now:
             d.state = State.PROCESSING if k > 0 else State.RECEIVED
             d.step_index = k
             d.current_agency_id = steps[k]["agency_id"]
             d.current_role = steps[k]["role"]
             if own_index < 0 and rng.random() < 0.04:
-                paused_at = max(at - span, now - dt.timedelta(hours=20))
+                paused_at = max(office.at_or_before(now - dt.timedelta(minutes=30)), ev[-1][3])
                 d.resume_state = d.state
                 d.state = State.PAUSED
                 d.paused_since = paused_at
@@ -453,10 +612,13 @@ def _simulate(
     ev.append(("result_ready", State.RESULT_READY, State.RESULT_READY, finished, ""))
     if d.fee_status == FeeStatus.UNPAID:
         d.fee_status = FeeStatus.PAID
-        d.paid_at = finished + dt.timedelta(hours=1)
         d.paid_online = d.channel == Channel.ONLINE and rng.random() < 0.75
+        # Paid online at any hour; otherwise at the counter when the result is collected.
+        d.paid_at = finished + dt.timedelta(hours=1) if d.paid_online else office.add(finished, 60)
         ev.append(("confirm_payment", State.RESULT_READY, State.RESULT_READY, d.paid_at, ""))
-    returned = finished + dt.timedelta(hours=rng.randint(2, 48))
+    returned = office.add(finished, rng.randint(90, 900))
+    if d.paid_at is not None and d.paid_at > finished:
+        returned = max(returned, office.add(d.paid_at, 5))
     if own_index in (3, 4) or returned > now:
         return ev
     d.state = State.RETURNED
