@@ -131,14 +131,20 @@ def example_set_files() -> list[Path]:
 
 
 @transaction.atomic
-def criteria_set_load_examples(*, year: int | None = None) -> list[CriteriaSet]:
+def criteria_set_load_examples(
+    *, year: int | None = None, subject_types: Iterable[str] | None = None
+) -> list[CriteriaSet]:
     """Load the example sets shipped in ``fixtures/`` (idempotent: existing codes are kept).
 
-    With ``year`` the examples are loaded as copies for that year (code suffixed).
+    With ``year`` the examples are loaded as copies for that year (code suffixed); with
+    ``subject_types`` only the examples for those subject types.
     """
+    wanted = None if subject_types is None else set(subject_types)
     loaded = []
     for path in example_set_files():
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if wanted is not None and data.get("subject_type") not in wanted:
+            continue
         if year is not None and data["year"] != year:
             data["code"] = f"{data['code'].rsplit('-', 1)[0]}-{year}"
             data["name"] = data["name"].replace(str(data["year"]), str(year))

@@ -1,12 +1,21 @@
 """Demo builder for assessment: example criteria sets, last years' rounds, an open round.
 
-- 2024 and 2025 rounds for the 14 departments and the 27 former districts (26 from
-  the packaged data plus Đông Sơn, historical), published, scores computed from
-  generated answers; in 2025 Thành phố Sầm Sơn scores exactly 813.52 and ranks 2nd;
-- a 2025 commune round in which 114 communes/wards are recognised as completed;
-- a 2026 department round, open, for the demo users to self-assess and review.
+Today's subjects are the province's departments and its communes and wards (two-level
+local government since 1 July 2025; the districts were abolished):
 
-Synthetic scores. Idempotent: a round whose code exists is left as it is.
+- 2024 and 2025 rounds for the 14 departments, published, scores computed from
+  generated answers;
+- a 2025 commune round in which 114 of the communes/wards of the core demo are
+  recognised as completed;
+- a 2026 department round, open, for the demo users to self-assess and review;
+- history: the 2024 round of the 27 former districts (26 from the packaged data plus
+  Đông Sơn), whose People's Committees are kept inactive and labelled "(cũ)" so that
+  they are neither transfer targets nor offered in filters; Thành phố Sầm Sơn scores
+  exactly 813.52 and ranks 2nd. There is no 2025 district round.
+
+Synthetic scores. Idempotent: a round whose code exists is left as it is — except the
+district rounds and sets after 2024 that earlier versions of this builder made (districts
+no longer existed), which are removed from a demo database once.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from tinhso.assessment.models import (
     Criterion,
     Participation,
     Round,
+    SubjectType,
 )
 from tinhso.assessment.scoring import leaf_score, quantize, sum_scores
 from tinhso.core.audit import audit_suppressed
@@ -39,6 +49,8 @@ DONG_SON = ("405", "Huyện Đông Sơn", dt.date(2025, 3, 1))
 SECOND_DISTRICT = "382"  # Thành phố Sầm Sơn
 SECOND_TOTAL = Decimal("813.52")
 FIRST_DISTRICT = "380"  # Thành phố Thanh Hóa
+DISTRICT_ROUND_YEAR = 2024  # the last year districts were assessed (abolished 1 July 2025)
+FORMER = "(cũ)"
 RECOGNISED_COMMUNES = 114
 TZ = dt.timezone(dt.timedelta(hours=7))
 
@@ -48,7 +60,9 @@ def _at(year: int, month: int, day: int, hour: int = 17) -> dt.datetime:
 
 
 def district_agencies() -> list[Agency]:
-    """One (inactive, historical) People's Committee per former district of the province."""
+    """One (inactive, historical) People's Committee per former district of the province,
+    labelled as former ("… (cũ)"): kept for the rounds that ranked them, never offered
+    as a transfer target or in a filter."""
     province_unit = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
     province = Agency.objects.get(code=PROVINCE_AGENCY_CODE)
     code, name, ended = DONG_SON
@@ -71,8 +85,8 @@ def district_agencies() -> list[Agency]:
             agency, _created = Agency.objects.update_or_create(
                 code=f"{unit.code}.00.00.H56",
                 defaults={
-                    "name": f"Ủy ban nhân dân {unit.name}",
-                    "short_name": unit.name,
+                    "name": f"Ủy ban nhân dân {unit.name} {FORMER}",
+                    "short_name": f"{unit.name} {FORMER}",
                     "level": Agency.Level.DISTRICT,
                     "parent": province,
                     "admin_unit": unit,
@@ -223,9 +237,14 @@ def _open(
 
 
 def _sets() -> dict[tuple[str, int], CriteriaSet]:
+    """The example sets: departments and communes every year, former districts only for
+    the years they were still assessed."""
     out = {}
     for year in (2024, 2025, 2026):
-        for s in services.criteria_set_load_examples(year=year):
+        types = [SubjectType.DEPARTMENT, SubjectType.COMMUNE]
+        if year <= DISTRICT_ROUND_YEAR:
+            types.append(SubjectType.DISTRICT)
+        for s in services.criteria_set_load_examples(year=year, subject_types=types):
             out[(s.subject_type, year)] = s
     return out
 
@@ -236,26 +255,50 @@ def _reviewer() -> Any:
     return User.objects.filter(username="danhgia").first()
 
 
+def _retire_anachronistic_district_rounds() -> list[str]:
+    """In a database built by an earlier version of this builder (a district round after
+    the districts' last assessment), remove the demo's district rounds — the 2024 one is
+    built again below as documented — and the later district example sets; returns the
+    removed round codes."""
+    district_rounds = Round.objects.filter(
+        code__startswith="dti-huyen-", criteria_set__subject_type=SubjectType.DISTRICT
+    )
+    if not district_rounds.filter(year__gt=DISTRICT_ROUND_YEAR).exists():
+        return []
+    stale = district_rounds
+    codes = list(stale.order_by("code").values_list("code", flat=True))
+    with audit_suppressed():
+        stale.delete()
+        CriteriaSet.objects.filter(
+            code__startswith="vi-du-huyen-",
+            subject_type=SubjectType.DISTRICT,
+            year__gt=DISTRICT_ROUND_YEAR,
+            rounds=None,
+        ).delete()
+    return codes
+
+
 @transaction.atomic
 def build_assessment() -> dict[str, Any]:
+    retired = _retire_anachronistic_district_rounds()
     sets = _sets()
     reviewer = _reviewer()
     districts = district_agencies()
     departments = list(
         Agency.objects.filter(
-            level=Agency.Level.DEPARTMENT, parent__code=PROVINCE_AGENCY_CODE
+            level=Agency.Level.DEPARTMENT, parent__code=PROVINCE_AGENCY_CODE, is_active=True
         ).order_by("code")
     )
     communes = list(
         Agency.objects.filter(
-            level=Agency.Level.COMMUNE, parent__code=PROVINCE_AGENCY_CODE
+            level=Agency.Level.COMMUNE, parent__code=PROVINCE_AGENCY_CODE, is_active=True
         ).order_by("code")
     )
     created: list[str] = []
 
     for year in (2024, 2025):
         code = f"dti-huyen-{year}"
-        if not Round.objects.filter(code=code).exists():
+        if year == DISTRICT_ROUND_YEAR and not Round.objects.filter(code=code).exists():
             rng = random.Random(f"huyen-{year}")
             rnd = _open(
                 sets[("district", year)],
@@ -270,16 +313,15 @@ def build_assessment() -> dict[str, Any]:
             first = by_code[FIRST_DISTRICT]
             second = by_code[SECOND_DISTRICT]
             qualities[first.pk] = 0.93
-            qualities[second.pk] = 0.86 if year == 2025 else 0.7
-            exact = {second.pk: SECOND_TOTAL} if year == 2025 else None
+            qualities[second.pk] = 0.86
             _fill_round(
                 rnd,
                 qualities,
                 rng,
                 reviewer,
-                exact=exact,
-                below=SECOND_TOTAL - Decimal("5") if year == 2025 else None,
-                above={first.pk: SECOND_TOTAL + Decimal("10")} if year == 2025 else None,
+                exact={second.pk: SECOND_TOTAL},
+                below=SECOND_TOTAL - Decimal("5"),
+                above={first.pk: SECOND_TOTAL + Decimal("10")},
             )
             services.round_publish(round=rnd, user=None, now=_at(year + 1, 1, 20, 9))
             created.append(code)
@@ -331,7 +373,10 @@ def build_assessment() -> dict[str, Any]:
             )
             services.round_refresh_computed(round=rnd)
         created.append(code)
-    return {"rounds_created": created, "rounds": Round.objects.count()}
+    out: dict[str, Any] = {"rounds_created": created, "rounds": Round.objects.count()}
+    if retired:
+        out["rounds_retired"] = retired
+    return out
 
 
 def _fill_commune_round(rnd: Round, passing: set[int], rng: random.Random, reviewer: Any) -> None:
