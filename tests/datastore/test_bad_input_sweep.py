@@ -765,6 +765,7 @@ def test_api_write_of_a_bad_record_is_refused_and_nothing_changes(
         token=key,
         resource_id=str(good.resource_id),
         method="insert",
+        force=True,  # the table comes from the resource's file (read-only without force)
         records=[{"tinh": "Nghệ An", "huyen": "Vinh", "nam": 2024, "dan_so": 1}, record],
     )
     assert status == 409, body

@@ -363,3 +363,82 @@ def test_deleted_dataset_table_is_not_found_and_private_writes_are_refused(
     Dataset.objects.filter(pk=gone.resource.dataset_id).update(state=Dataset.State.DELETED)
     status, body = call(client, "datastore_search", resource_id=str(gone.resource_id))
     assert status == 404 and body["error"]["__type"] == "Not Found Error"
+
+
+def test_writes_into_a_table_loaded_from_the_file_need_force(
+    client: Client, table: DatastoreTable, editor_token: str
+) -> None:
+    rid = str(table.resource_id)
+    record = {"tinh": "Nghệ An", "huyen": "Vinh", "nam": 2024, "dan_so": 1}
+    writes: list[tuple[str, dict[str, object]]] = [
+        ("datastore_upsert", {"method": "insert", "records": [record]}),
+        ("datastore_create", {"records": [record]}),
+        ("datastore_delete", {"filters": {"huyen": "Thọ Xuân"}}),
+        ("datastore_delete", {}),
+    ]
+    for action, params in writes:
+        status, body = call(
+            client, action, verb="post", token=editor_token, resource_id=rid, **params
+        )
+        assert status == 409, (action, body)
+        assert list(body["error"]) == ["__type", "read-only"], body
+    _s, body = call(client, "datastore_search", resource_id=rid)
+    assert body["result"]["total"] == 4  # nothing was written
+    status, body = call(
+        client,
+        "datastore_upsert",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        method="insert",
+        records=[record],
+        force="true",
+    )
+    assert status == 200, body
+    _s, body = call(client, "datastore_search", resource_id=rid)
+    assert body["result"]["total"] == 5
+    # a non-member is refused for lack of rights before the read-only check, as in CKAN
+    _t, key = token_create(user=UserFactory(), name="khác")
+    status, body = call(client, "datastore_delete", verb="post", token=key, resource_id=rid)
+    assert status == 403
+
+
+def test_records_delete_keeps_the_table(
+    client: Client, table: DatastoreTable, editor_token: str
+) -> None:
+    rid = _api_resource(table)
+    status, body = call(
+        client,
+        "datastore_create",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        fields=[{"id": "ma", "type": "text"}],
+        records=[{"ma": "A"}, {"ma": "B"}],
+    )
+    assert status == 200, body
+    status, body = call(
+        client, "datastore_records_delete", verb="post", token=editor_token, resource_id=rid
+    )
+    assert status == 409 and "filters" in body["error"]
+    status, body = call(
+        client,
+        "datastore_records_delete",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        filters={"ma": "A"},
+    )
+    assert status == 200 and body["result"]["filters"] == {"ma": "A"}
+    status, body = call(
+        client,
+        "datastore_records_delete",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        filters={},
+    )
+    assert status == 200, body
+    status, body = call(client, "datastore_search", resource_id=rid)
+    assert status == 200 and body["result"]["total"] == 0
+    assert [f["id"] for f in body["result"]["fields"]] == ["_id", "ma"]

@@ -308,7 +308,39 @@ def _resource_for_write(context: ActionContext, data: dict[str, Any]) -> Any:
     if resource is None or not access.can_read(user, resource):
         _refuse_if_hidden(context, rid)
         raise NotFound(_("tài nguyên “%(id)s”") % {"id": rid[:100]})
+    if access.can_edit(user, resource) and not _bool(data, "force", False):
+        _refuse_read_only(resource)
     return user, resource
+
+
+def _refuse_read_only(resource: Any) -> None:
+    """CKAN's ``_check_read_only``: a table loaded from the resource's own file or URL is
+    replaced by the next load, so writing into it needs ``force=true`` (CKAN 2.10+ answers
+    a Validation Error under ``read-only``). Tables made by ``datastore_create`` (and
+    resources without a tabular file or URL) are writable."""
+    from tinhso.datastore.models import DatastoreTable
+
+    table = DatastoreTable.objects.filter(resource=resource).first()
+    if table is not None and table.table_name:
+        file_backed = table.origin == DatastoreTable.Origin.FILE
+    else:
+        api_made = table is not None and table.origin == DatastoreTable.Origin.API
+        file_backed = not api_made and bool(
+            resource.upload or (resource.url and services.is_tabular(resource))
+        )
+    if file_backed:
+        raise ValidationError(
+            {
+                "read-only": [
+                    _(
+                        "Không sửa được bảng chỉ đọc: bảng được nạp từ tệp hoặc đường dẫn của "
+                        "tài nguyên, lần nạp lại sau sẽ thay nó và mất các thay đổi. Hãy dùng "
+                        "một tài nguyên tạo bằng datastore_create, hoặc gửi force=true để "
+                        "vẫn ghi."
+                    )
+                ]
+            }
+        )
 
 
 def _uuid_or_none(value: str) -> Any:
@@ -445,10 +477,21 @@ def datastore_delete(context: ActionContext, data: dict[str, Any]) -> dict[str, 
     }
 
 
+def datastore_records_delete(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Delete the records matching ``filters`` (required; ``{}`` deletes them all). Unlike
+    ``datastore_delete``, the table itself is always kept."""
+    filters = _json_param(data, "filters")
+    if not isinstance(filters, dict):
+        raise ValidationError(
+            {"filters": [_("Cần filters là một đối tượng JSON ({} để xoá mọi bản ghi).")]}
+        )
+    return datastore_delete(context, {**data, "filters": filters})
+
+
 def register() -> None:
     for fn in (datastore_search, datastore_search_sql, datastore_info):
         ckan_api.register_action(fn.__name__, fn, side_effect_free=True)
-    for fn in (datastore_create, datastore_upsert, datastore_delete):
+    for fn in (datastore_create, datastore_upsert, datastore_delete, datastore_records_delete):
         ckan_api.register_action(fn.__name__, fn, side_effect_free=False)
 
 
