@@ -442,3 +442,38 @@ def test_records_delete_keeps_the_table(
     status, body = call(client, "datastore_search", resource_id=rid)
     assert status == 200 and body["result"]["total"] == 0
     assert [f["id"] for f in body["result"]["fields"]] == ["_id", "ma"]
+
+
+def test_unknown_parameters_of_the_other_actions_are_refused_as_junk(
+    client: Client, table: DatastoreTable, editor_token: str
+) -> None:
+    rid = _api_resource(table)
+    status, body = call(
+        client,
+        "datastore_create",
+        verb="post",
+        token=editor_token,
+        resource_id=rid,
+        fields=[{"id": "ma", "type": "text"}],
+        force=True,
+        calculate_record_count=False,
+    )
+    assert status == 200, body
+    cases = [
+        ("datastore_info", "get", {"resource_id": rid, "include_meta": "true", "x": "1"}, "x"),
+        ("datastore_create", "post", {"resource_id": rid, "record": [{"ma": "A"}]}, "record"),
+        ("datastore_upsert", "post", {"resource_id": rid, "record": [{"ma": "A"}]}, "record"),
+        ("datastore_delete", "post", {"resource_id": rid, "filter": {"ma": "A"}}, "filter"),
+    ]
+    for action, verb, params, name in cases:
+        status, body = call(client, action, verb=verb, token=editor_token, **params)
+        assert status == 409, (action, body)
+        assert list(body["error"]) == ["__type", "__junk"], body
+        assert body["error"]["__junk"][0].endswith(f": {name}."), body
+    status, body = call(client, "datastore_search", resource_id=rid)
+    assert status == 200 and body["result"]["total"] == 0  # nothing was written or dropped
+    # CKAN answers an upsert without records as a no-op
+    status, body = call(
+        client, "datastore_upsert", verb="post", token=editor_token, resource_id=rid
+    )
+    assert status == 200 and body["result"] == {"resource_id": rid, "method": "upsert"}

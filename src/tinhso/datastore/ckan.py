@@ -121,6 +121,35 @@ SEARCH_PARAMS = frozenset(
 )
 
 
+_WRITE_COMMON = ("resource_id", "id", "force", "calculate_record_count")
+#: The parameters of CKAN 2.10/2.11's schemas (and what each action pops before
+#: validating); anything else is refused under ``__junk`` as CKAN does.
+CREATE_PARAMS = frozenset(
+    (
+        *_WRITE_COMMON,
+        *("resource", "aliases", "fields", "primary_key", "indexes", "triggers", "records"),
+        *("include_records", "delete_fields"),
+    )
+)
+UPSERT_PARAMS = frozenset((*_WRITE_COMMON, "method", "dry_run", "records", "include_records"))
+DELETE_PARAMS = frozenset((*_WRITE_COMMON, "filters", "include_deleted_records"))
+INFO_PARAMS = frozenset(("resource_id", "id", "include_meta", "include_fields_schema"))
+
+
+def _refuse_junk(data: dict[str, Any], allowed: frozenset[str]) -> None:
+    """CKAN's schemas refuse unknown parameters (``__junk``), so that a misspelt
+    ``record`` or ``filter`` is not silently ignored."""
+    unknown = sorted(str(k) for k in data if k not in allowed)
+    if unknown:
+        raise ValidationError(
+            {
+                "__junk": [
+                    _("Tham số không được hỗ trợ: %(names)s.") % {"names": ", ".join(unknown)[:200]}
+                ]
+            }
+        )
+
+
 def _clamped_limit(value: Any) -> Any:
     """CKAN lowers a ``limit`` above ``rows_max`` to ``rows_max`` (its
     ``limit_to_configured_maximum`` validator) instead of refusing it."""
@@ -142,15 +171,7 @@ def datastore_search(context: ActionContext, data: dict[str, Any]) -> dict[str, 
     for a search without filters, q or distinct when ``total_estimation_threshold`` is
     given, and for that search tinhso already knows the exact row count without
     counting."""
-    unknown = sorted(str(k) for k in data if k not in SEARCH_PARAMS)
-    if unknown:  # CKAN's schema refuses them too ("__junk")
-        raise ValidationError(
-            {
-                "__junk": [
-                    _("Tham số không được hỗ trợ: %(names)s.") % {"names": ", ".join(unknown)[:200]}
-                ]
-            }
-        )
+    _refuse_junk(data, SEARCH_PARAMS)
     if data.get("resource_id") == "_table_metadata" or data.get("id") == "_table_metadata":
         return _table_metadata(context, data)
     table = _table(context, data)
@@ -291,7 +312,9 @@ def datastore_search_sql(context: ActionContext, data: dict[str, Any]) -> dict[s
 
 
 def datastore_info(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
-    """Fields (with types and labels) and row count of a DataStore table."""
+    """Fields (with types, labels and the database schema of each column) and ``meta``
+    (row count, sizes) of a DataStore table."""
+    _refuse_junk(data, INFO_PARAMS)
     return selectors.datastore_info(_table(context, data))
 
 
@@ -357,6 +380,7 @@ def datastore_create(context: ActionContext, data: dict[str, Any]) -> dict[str, 
     Instead of ``resource_id``, ``resource`` (a ``resource_create`` dict with
     ``package_id``, without ``url``) creates a DataStore-only resource in the same call,
     as CKAN does; nothing is kept if either part is refused."""
+    _refuse_junk(data, CREATE_PARAMS)
     spec = _json_param(data, "resource")
     if spec is not None and (data.get("resource_id") or data.get("id")):
         raise ValidationError({"resource": [_("Không dùng được resource cùng với resource_id.")]})
@@ -441,13 +465,18 @@ def _resource_dict(context: ActionContext, resource: Any) -> dict[str, Any]:
 def datastore_upsert(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
     """Insert, update or upsert records (method) in a DataStore table; with
     ``dry_run=true`` the records are checked and written, then rolled back."""
+    _refuse_junk(data, UPSERT_PARAMS)
     user, resource = _resource_for_write(context, data)
     method = str(data.get("method") or "upsert")
     dry_run = _bool(data, "dry_run", False)
     try:
         with transaction.atomic():
+            records = _json_param(data, "records")
             services.datastore_upsert(
-                user=user, resource=resource, records=_json_param(data, "records"), method=method
+                user=user,
+                resource=resource,
+                records=[] if records is None else records,  # CKAN: nothing to do
+                method=method,
             )
             if dry_run:  # checked and written, then rolled back: nothing is kept
                 transaction.set_rollback(True)
@@ -456,13 +485,14 @@ def datastore_upsert(context: ActionContext, data: dict[str, Any]) -> dict[str, 
     return {
         "resource_id": str(resource.pk),
         "method": method,
-        "records": _json_param(data, "records"),
+        **({"records": records} if records else {}),
         **({"dry_run": True} if dry_run else {}),
     }
 
 
 def datastore_delete(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:
     """Delete rows matching filters, or the whole DataStore table without filters."""
+    _refuse_junk(data, DELETE_PARAMS)
     user, resource = _resource_for_write(context, data)
     filters = _json_param(data, "filters")
     if filters is not None and not isinstance(filters, dict):
