@@ -158,6 +158,20 @@ def test_officers_act_on_the_province_calendar_in_office_hours_citizens_at_any_h
         assert d.timeliness == deadlines.classify(d.finished_at, d.due_date), d.code
         assert d.events.get(action="result_ready").at == d.finished_at
 
+    # A dossier running late gets one apology on its due date, with a later working day.
+    apologized = Dossier.objects.exclude(apologized_at=None)
+    assert apologized.exists()
+    for d in apologized:
+        assert d.apologized_at is not None and d.due_date and d.apology_due_date
+        assert deadlines.local_date(d.apologized_at) == d.due_date
+        assert d.apology_due_date > d.due_date and calendar.is_working_day(d.apology_due_date)
+        event = d.events.get(action="apologize")
+        assert event.at == d.apologized_at
+        assert event.data == {"new_due_date": d.apology_due_date.isoformat()}
+        if d.finished_at is not None:
+            assert d.timeliness == Timeliness.LATE
+            assert deadlines.local_date(d.finished_at) == d.apology_due_date
+
 
 def test_demo_dossiers_from_an_earlier_builder_are_replaced_once(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tinhso.demo.dossiers_data import DEMO_KEY_PREFIX

@@ -51,6 +51,7 @@ COUNT = 3000
 DEMO_KEY_PREFIX = "demo-"
 DEMO_COMMUNE = "14797"  # Phường Hạc Thành: the demo one-stop officer's commune
 DEMO_FILE = "dossiers/demo/to-khai-mau.pdf"
+APOLOGY_NOTE = "Hồ sơ cần xác minh thêm với cơ quan có liên quan"
 
 _PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -358,6 +359,11 @@ def _build(count: int) -> dict[str, int]:
                     else row.applicant_name,
                     agency=row.agency,
                     note=note,
+                    data=(
+                        {"new_due_date": row.apology_due_date.isoformat()}
+                        if action == "apologize" and row.apology_due_date
+                        else {}
+                    ),
                 )
             )
         if row.channel == Channel.ONLINE:
@@ -442,7 +448,8 @@ def _simulate(
 ) -> list[tuple[str, str, str, dt.datetime, str]]:
     """Walk one dossier through its life up to now; return its events.
 
-    Officers' actions fall within ``office`` time; the applicant's at any hour."""
+    Officers' actions fall within ``office`` time; the applicant's at any hour. A dossier
+    running late gets an apology with a new date on its due date."""
     ev: list[tuple[str, str, str, dt.datetime, str]] = [
         ("submit", "", State.SUBMITTED, d.submitted_at, "")
     ]
@@ -577,11 +584,24 @@ def _simulate(
     finish_day = calendar.add_working_days(effective, used)
     finished = office.on(finish_day, rng.randint(30, 420))
     finished = max(finished, office.add(moment, 30))
+    # Running late: on its due date the leader sends the apology with a new date (the day
+    # it will be finished, a working day), as the one-stop regulations require.
+    apology: list[tuple[dt.datetime, dt.date]] = []
+    if d.due_date is not None and deadlines.local_date(finished) > d.due_date:
+        apology_at = office.on(d.due_date, 390)
+        if moment < apology_at <= now:
+            apology.append((apology_at, deadlines.local_date(finished)))
     # Steps spread over the office time between receipt (or additions) and finish.
     n = len(steps)
     span = office.minutes_between(moment, finished) / max(1, n)
     for k in range(n):
         at = office.add(moment, span * (k + 1))
+        if apology and apology[0][0] <= min(at, now):
+            apology_at, new_due = apology.pop()
+            d.apologized_at = apology_at
+            d.apology_due_date = new_due
+            state = State.RECEIVED if k == 0 else State.PROCESSING
+            ev.append(("apologize", state, state, apology_at, APOLOGY_NOTE))
         if at > now:
             d.state = State.PROCESSING if k > 0 else State.RECEIVED
             d.step_index = k
