@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tinhso.core.models import CalendarOverride, OfficeHours
+from tinhso.core.text import fold
 from tinhso.core.workcalendar import WorkingCalendar
 from tinhso.demo.core_data import build_core
 from tinhso.demo.dossiers_data import build_dossiers
@@ -51,6 +52,11 @@ def test_demo_dossiers_cover_every_state_and_look_like_the_province(settings, tm
     day = timezone.localtime(sample.submitted_at).date()
     code = dossier_code_next(agency=sample.agency, day=day)
     assert not Dossier.objects.filter(code=code).exists()
+
+    # Officers can search the demo's applicants without diacritics.
+    assert not Dossier.objects.filter(applicant_search="").exists()
+    named = Dossier.objects.order_by("id").first()
+    assert named is not None and named.applicant_search == fold(named.applicant_name)
 
     second = build_dossiers(count=1500)
     assert second["created"] == 0 and Dossier.objects.count() == 1500

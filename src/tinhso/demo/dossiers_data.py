@@ -42,6 +42,7 @@ from tinhso.dossiers.models import (
     DossierEvent,
     FeeStatus,
     State,
+    search_name,
 )
 from tinhso.dossiers.services import processing_steps
 from tinhso.procedures.models import Procedure
@@ -338,6 +339,8 @@ def _build(count: int) -> dict[str, int]:
         dossiers.append(d)
         plans.append(events)
 
+    for d in dossiers:  # bulk_create does not call save(), which sets it
+        d.applicant_search = search_name(d.applicant_name)
     Dossier.objects.bulk_create(dossiers, batch_size=500)
     saved = {d.code: d for d in Dossier.objects.filter(code__in=[d.code for d in dossiers])}
     events_rows: list[DossierEvent] = []
