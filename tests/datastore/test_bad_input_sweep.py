@@ -61,6 +61,22 @@ def _ods_bomb() -> bytes:
     return buf.getvalue()
 
 
+def _unsaved_formula_xlsx() -> bytes:
+    """A workbook written by a program: openpyxl stores formulas without their result."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Dân số"
+    ws.append(["Huyện", "Nam", "Nữ", "Tổng"])
+    for n, name in enumerate(["Thọ Xuân", "Diễn Châu", "Kỳ Anh", "Nông Cống"], start=2):
+        ws.append([name, 100 * n, 90 * n, 190 * n])  # D2…D4 are plain numbers
+    ws["D5"] = "=B5+C5"  # no cached value: calamine would read an empty cell
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def _wide(n: int) -> bytes:
     return (",".join(f"c{i}" for i in range(n)) + "\n" + ",".join("1" for _ in range(n))).encode()
 
@@ -155,6 +171,32 @@ BAD = [
         b"a,b\n" + b"x,1\n" * 70_000 + _cp1258("Hà Nội,2\n") + "Huế,3\n".encode(),
         ("lẫn bảng mã", "dòng 70003 viết bằng UTF-8", "dòng 70002"),
         line=70_003,
+    ),
+    Bad(  # beyond the 256 KB that chose Windows-1258: two exports joined
+        "legacy-then-utf8-late",
+        _cp1258("Tên,Số\n" + "Hà Nội,1\n" * 40_000) + "Huế,2\nĐà Nẵng,3\n".encode() + b"x,4\n",
+        ("lẫn bảng mã", "dòng 40002 viết bằng UTF-8", "dòng 1 dùng bảng mã khác"),
+        line=40_002,
+    ),
+    Bad(  # a UTF-8 line made only of Latin-1 accents ("Hóa": \xc3\xb3), CRLF line ends
+        "legacy-then-utf8-latin1-accents-late",
+        _cp1258("Tên,Số\r\n" + "Hà Nội,1\r\n" * 40_000) + "Thanh Hóa,2\r\n".encode(),
+        ("lẫn bảng mã", "dòng 40002 viết bằng UTF-8", "dòng 1 dùng bảng mã khác"),
+        line=40_002,
+    ),
+    Bad(  # the publisher forced Windows-1258 on a UTF-8 file
+        "utf8-read-as-legacy",
+        "Tên,Số\nHuế,1\n".encode(),
+        ("UTF-8", "cp1258"),
+        line=1,
+        options={"encoding": "cp1258"},
+    ),
+    Bad(
+        "xlsx-formula-without-result",
+        _unsaved_formula_xlsx(),
+        ("Dân số", "công thức", "D5", "Excel", "LibreOffice"),
+        filename="moi.xlsx",
+        line=5,
     ),
     Bad(
         "json-nested-too-deep",
@@ -339,6 +381,61 @@ def _check_formula(t: DatastoreTable, rows: list[dict[str, Any]]) -> None:
     assert all(c.data_type == "s" for c in sheet["B"])
 
 
+def _saved_formula_xlsx() -> bytes:
+    """Formulas with their results saved, as Excel or LibreOffice write them: a number, and
+    an empty-string result (``t="str"`` with an empty ``<v>``), also a shared formula."""
+    content = _unsaved_formula_xlsx()
+    src = zipfile.ZipFile(io.BytesIO(content))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                assert '<c r="D5"><f>B5+C5</f><v /></c>' in text
+                text = (
+                    text.replace(
+                        '<c r="D5"><f>B5+C5</f><v /></c>', '<c r="D5"><f>B5+C5</f><v>950</v></c>'
+                    )
+                    .replace(
+                        '<c r="D4" t="n"><v>760</v></c>',
+                        '<c r="D4" t="str"><f>IF(B4&gt;0,"","?")</f><v></v></c>',
+                    )
+                    .replace(
+                        '<c r="D3" t="n"><v>570</v></c>',
+                        '<c r="D3" t="n"><f t="shared" ref="D3:D3" si="0">B3+C3</f><v>570</v></c>',
+                    )
+                )
+                assert text.count("<f") == 3
+                data = text.encode()
+            out.writestr(item, data)
+    return buf.getvalue()
+
+
+def _check_saved_formulas(t: DatastoreTable, rows: list[dict[str, Any]]) -> None:
+    assert [(r["huyen"], r["tong"]) for r in rows] == [
+        ("Thọ Xuân", 380),
+        ("Diễn Châu", 570),
+        ("Kỳ Anh", None),
+        ("Nông Cống", 950),
+    ]
+    assert _types(t)["tong"] == "int"
+
+
+def _check_all_vietnamese_cp1258(t: DatastoreTable, rows: list[dict[str, Any]]) -> None:
+    assert t.detected["encoding"] == "cp1258"
+    assert [r["ten"] for r in rows[800:]] == _VI_LINES
+
+
+# Every Vietnamese letter, lower and upper case, in words next to the symbols that share
+# bytes with UTF-8 (» º ’ – NBSP °), in Windows-1258 and beyond the first 256 KB.
+_VI_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_VI_LINES = [
+    f"«{w}»\xa0’{w.upper()}’ – {w}° {w.upper()}º"
+    for w in (f"x{ch}n" for ch in _VI_LETTERS + _VI_LETTERS.upper())
+]
+
+
 def _check_json_arrays(t: DatastoreTable, rows: list[dict[str, Any]]) -> None:
     assert _types(t) == {"ten": "text", "so": "int"}
     assert [(r["ten"], r["so"]) for r in rows] == [("Huế", 1), ("Vinh", 2)]
@@ -391,6 +488,21 @@ ODD: list[Any] = [
         _formula_xlsx(),
         _check_formula,
         filename="moi.xlsx",
+    ),
+    Odd(
+        "xlsx-formulas-with-saved-results",
+        _saved_formula_xlsx(),
+        _check_saved_formulas,
+        filename="moi.xlsx",
+    ),
+    Odd(
+        "cp1258-every-letter-beside-symbols",
+        _cp1258(
+            "Tên,Số\n"
+            + f"{'Thanh Hóa Nghệ An Hà Tĩnh ' * 16},1\n" * 800  # 330 KB
+            + "".join(f'"{v}",2\n' for v in _VI_LINES)
+        ),
+        _check_all_vietnamese_cp1258,
     ),
     Odd(
         "json-array-of-arrays",

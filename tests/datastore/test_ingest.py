@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -268,6 +269,37 @@ def test_mixed_encoding_is_reported_with_its_line() -> None:
     assert table.status == DatastoreTable.Status.FAILED
     assert "lẫn bảng mã" in table.error
     assert table.error_line == 70_002
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_utf8_lines_in_a_legacy_file_are_found_across_chunk_boundaries(
+    tmp_path: Path, size: int
+) -> None:
+    """The guard sees the file a chunk at a time (1 MB when loading): a letter or a line
+    cut between two chunks, and a line longer than what is kept between them."""
+    from tinhso.datastore.ingest.errors import LoadError
+    from tinhso.datastore.ingest.textfile import Utf8Guard
+
+    cases = [
+        (_cp1258("Tên,Số\nHà Nội,1\n") + "Huế,2\n".encode(), 3, 1),
+        (_cp1258("a,b\nHà,1\n") + b"x" * 200_000 + "Đà Nẵng".encode() + b"y" * 99_999, 3, 2),
+    ]
+    for content, utf8_line, other_line in cases:
+        path = tmp_path / "f.csv"
+        path.write_bytes(content)
+        guard = Utf8Guard(path, "cp1258")
+        with pytest.raises(LoadError) as err:
+            for i in range(0, len(content), size):
+                guard.feed(content[i : i + size])
+            guard.feed(b"")
+        assert err.value.line == utf8_line
+        assert f"dòng {utf8_line} viết bằng UTF-8" in err.value.message
+        assert f"dòng {other_line} dùng bảng mã khác" in err.value.message
+    plain = _cp1258(VI_CSV) * 3
+    guard = Utf8Guard(path, "cp1258")
+    for i in range(0, len(plain), size):
+        guard.feed(plain[i : i + size])
+    guard.feed(b"")
 
 
 def test_legacy_encoding_after_an_ascii_start_is_detected() -> None:

@@ -48,6 +48,7 @@ from tinhso.datastore.ingest.infer import (
     ColumnType,
 )
 from tinhso.datastore.ingest.readers import CsvReader, Reader
+from tinhso.datastore.ingest.textfile import Utf8Guard
 from tinhso.datastore.sqlnames import index_name, quote_ident, quote_table, staging_name
 
 Progress = Callable[[str, int, int], None]
@@ -377,12 +378,15 @@ def _pieces(reader: CsvReader, header: HeaderInfo, info: dict[str, int]) -> Iter
     NFC, cut at record ends, quotes made unambiguous; ``info['first_line']`` is set to
     the line of the first data record."""
     decoder = codecs.getincrementaldecoder(reader.encoding)(errors="strict")
+    guard = Utf8Guard(reader.path, reader.encoding) if reader.guard else None
     pending = ""
     skipped = False
     eol = "\n"
     with reader.path.open("rb") as fh:
         while True:
             chunk = fh.read(READ_BYTES)
+            if guard is not None:  # UTF-8 lines in a legacy file: refused (LoadError)
+                guard.feed(chunk)
             try:
                 pending += decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:  # the row path reports the line

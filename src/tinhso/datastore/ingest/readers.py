@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
+import posixpath
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -86,11 +89,14 @@ class CsvReader(Reader):
             path, self.encoding, prefer=prefer
         )
         self.prefer_comma_decimal = self.delimiter == ";"
+        # Detection chose the encoding from the start of the file: UTF-8 lines further on
+        # (two exports joined) must not load as mojibake ("Huế" → "Huáº¿").
+        self.guard = textfile.single_byte_legacy(self.encoding)
         self.detected = {"format": fmt, "encoding": self.encoding, "delimiter": self.delimiter}
 
     def chunks(self, *, skip: int, size: int) -> Iterator[tuple[Chunk, int]]:
         csv.field_size_limit(64 * 1024 * 1024)
-        with textfile.open_text(self.path, self.encoding) as fh:
+        with textfile.open_text(self.path, self.encoding, guard=self.guard) as fh:
             reader = csv.reader(textfile.nfc_lines(fh), delimiter=self.delimiter, quotechar='"')
             try:
                 for _row in islice(reader, skip):
@@ -188,6 +194,81 @@ def check_zip_bomb(path: Path) -> None:
         )
 
 
+# A cell holding a formula and no saved result: ``<c r="C5"><f>A5*2</f></c>``, also with an
+# empty ``<v/>`` (openpyxl) or a shared formula ``<f t="shared" si="0"/>``; any namespace
+# prefix (``<x:c>``, .NET writers). ``<v></v>`` with ``t="str"`` is a saved empty string.
+_NO_RESULT = re.compile(
+    rb"<(?:\w+:)?c(\s[^>]*)?>\s*"
+    rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(<(?:\w+:)?v\s*/>|<(?:\w+:)?v\s*>\s*</(?:\w+:)?v>)?\s*"
+    rb"</(?:\w+:)?c>"
+)
+_ATTRIBUTE = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_XLSX_OVERLAP = 64 * 1024  # a cell cut between two chunks is whole in the next window
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s([^>]*)>")
+_RELATIONSHIP_TAG = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
+
+
+def _attributes(raw: bytes) -> dict[str, str]:
+    """The attributes of a start tag, by local name (``r:id`` → ``id``), unescaped."""
+    return {
+        k.rsplit(b":", 1)[-1].decode("ascii", "replace"): html.unescape(
+            (v if v is not None else w).decode("utf-8", "replace")
+        )
+        for k, v, w in _ATTRIBUTE.findall(raw)
+    }
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The path inside the XLSX of the worksheet named ``sheet_name`` (the workbook and
+    its relationships are small files, read with regular expressions: no XML parser,
+    so no entity expansion)."""
+    try:
+        workbook = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    sheets = (_attributes(m.group(1)) for m in _SHEET_TAG.finditer(workbook))
+    rel_id = next((a.get("id") for a in sheets if a.get("name") == sheet_name), None)
+    for m in _RELATIONSHIP_TAG.finditer(rels):
+        attrs = _attributes(m.group(1))
+        if rel_id is not None and attrs.get("Id") == rel_id:
+            target = attrs.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            return posixpath.normpath(path)
+    return None
+
+
+def first_formula_without_result(path: Path, sheet_name: str) -> str | None:
+    """The reference ("C5") of the first formula cell of the XLSX sheet that has no saved
+    result, or None. Tools that write workbooks without a spreadsheet engine (openpyxl,
+    some exporters) leave the result to be computed when Excel opens the file; every
+    reader, python-calamine included, then sees an empty cell. The sheet's XML is
+    scanned as it is decompressed (one regular expression per MB)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet_name)
+            if part is None or part not in zf.namelist():
+                return None
+            with zf.open(part) as fh:
+                carry = b""
+                while chunk := fh.read(1 << 20):
+                    data = carry + chunk
+                    pos = 0
+                    while m := _NO_RESULT.search(data, pos):
+                        attrs = _attributes(m.group(1) or b"")
+                        if m.group(2) and b"v>" in m.group(2) and attrs.get("t") == "str":
+                            pos = m.end()  # an empty string saved as the result
+                            continue
+                        return attrs.get("r") or "?"
+                    carry = data[-_XLSX_OVERLAP:]
+    except (zipfile.BadZipFile, OSError, RuntimeError):
+        return None  # calamine has read the file; this check is not the place to fail it
+    return None
+
+
 class ExcelReader(Reader):
     def __init__(self, path: Path, *, fmt: str, options: dict[str, Any]) -> None:
         from python_calamine import CalamineWorkbook
@@ -211,6 +292,8 @@ class ExcelReader(Reader):
                 % {"name": wanted, "names": ", ".join(names)}
             )
         self.sheet_name = wanted or self._first_with_data(names)
+        if fmt == "xlsx":
+            self._refuse_formulas_without_result()
         sheet = self.workbook.get_sheet_by_name(self.sheet_name)
         cells = sheet.height * sheet.width
         if cells > conf.get("MAX_SHEET_CELLS"):
@@ -235,6 +318,22 @@ class ExcelReader(Reader):
         except Exception:  # merged ranges are a hint only (not available for every format)
             self.merged = []
         self.detected = {"format": fmt, "sheet": self.sheet_name, "sheets": names}
+
+    def _refuse_formulas_without_result(self) -> None:
+        cell = first_formula_without_result(self.path, self.sheet_name)
+        if cell is None:
+            return
+        row = re.search(r"[0-9]+", cell)
+        raise LoadError(
+            _(
+                "Trang tính “%(sheet)s” có ô công thức chưa được tính kết quả (ô đầu tiên: "
+                "%(cell)s): tệp được tạo bởi một chương trình không lưu kết quả công thức, nên "
+                "các ô này sẽ bị nạp thành ô trống. Hãy mở tệp bằng Excel hoặc LibreOffice, "
+                "lưu lại (để các công thức được tính) rồi tải lên lại."
+            )
+            % {"sheet": self.sheet_name, "cell": cell},
+            line=int(row.group()) if row else None,
+        )
 
     def _first_with_data(self, names: list[str]) -> str:
         """The first sheet that looks like a table (at least 2 columns and 2 rows), so a

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
@@ -181,8 +182,153 @@ def _mixed_in_sample(sample: bytes, *, full: bool) -> tuple[int, int] | None:
 
 
 def _line_at(path: Path, offset: int) -> int:
+    """Line number of the byte at ``offset`` (read a few MB at a time)."""
+    lines = 1
     with path.open("rb") as fh:
-        return fh.read(offset).count(b"\n") + 1
+        while offset > 0:
+            chunk = fh.read(min(offset, 4 * 1024 * 1024))
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            offset -= len(chunk)
+    return lines
+
+
+def _refuse_mixed(utf8_line: int, other_line: int) -> None:
+    raise LoadError(
+        _(
+            "Tệp lẫn bảng mã: dòng %(utf8)d viết bằng UTF-8 nhưng dòng %(other)d dùng "
+            "bảng mã khác. Hãy lưu lại toàn bộ tệp bằng một bảng mã (UTF-8)."
+        )
+        % {"utf8": utf8_line, "other": other_line},
+        line=max(utf8_line, other_line),
+    )
+
+
+# UTF-8 bytes of Vietnamese letters: ạ…ỹ (U+1EA0–U+1EF9), ă Ă đ Đ ĩ Ĩ ũ Ũ ơ Ơ ư Ư, and the
+# Latin-1 vowels with an accent (à á â ã è é ê ì í ò ó ô õ ù ú ý and capitals). In a
+# Windows-1258 (or -1252) file these byte pairs would be "á»", "Ă" or "Ä" followed by a
+# symbol (€ ‚ ƒ curly quotes, NBSP…): Vietnamese text never has them (ă never ends a
+# syllable; tone marks are bytes \xcc \xd2 \xde \xec \xf2), so they mean UTF-8 lines.
+_UTF8_VIETNAMESE = re.compile(
+    rb"\xe1[\xba\xbb][\x80-\xbf]"
+    rb"|\xc3[\x80-\x83\x88-\x8a\x8c\x8d\x92-\x95\x99\x9a\x9d"
+    rb"\xa0-\xa3\xa8-\xaa\xac\xad\xb2-\xb5\xb9\xba\xbd]"
+    rb"|\xc4[\x82\x83\x90\x91\xa8\xa9]|\xc5[\xa8\xa9]|\xc6[\xa0\xa1\xaf\xb0]"
+)
+# Bytes one of them must hold, rare in Windows-1258 Vietnamese (Ă Ä Å Æ º »), found with
+# bytes.find (memchr, many GB/s); the regular expression (about 200 MB/s) then runs from
+# the first of them only ("á", \xe1, is common there, so it is not searched for).
+_UTF8_VIETNAMESE_MARKS = (b"\xc3", b"\xc4", b"\xc5", b"\xc6", b"\xba", b"\xbb")
+_GUARD_CARRY = 64 * 1024  # at most this much of a line is kept between two chunks
+
+
+def single_byte_legacy(encoding: str) -> bool:
+    """True for a one-byte-per-character legacy codec (Windows-1258, -1252, Latin-1…),
+    where UTF-8 lines would decode silently into mojibake ("Huế" → "Huáº¿")."""
+    try:
+        info = codecs.lookup(encoding)
+        if info.name.startswith("utf"):
+            return False
+        high = info.incrementaldecoder(errors="replace").decode(bytes(range(0x80, 0x100)))
+    except (LookupError, UnicodeError):
+        return False
+    return len(high) == 128
+
+
+class Utf8Guard:
+    """Refuse, as *mixed encodings*, a file decoded with a single-byte legacy encoding
+    that has lines of Vietnamese written in UTF-8 after the part that chose the encoding
+    (two exports joined). Fed the raw bytes as they are read: one ``re.search`` per
+    chunk; a hit is confirmed on its whole line (valid UTF-8, mostly Vietnamese letters)."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.offset = 0  # file offset of ``carry``
+        self.carry = b""  # the last, unfinished line of the previous chunk
+
+    def feed(self, chunk: bytes | memoryview) -> None:
+        if not chunk:
+            self.finish()
+            return
+        data = self.carry + chunk if self.carry else bytes(chunk)
+        end = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+        keep = end
+        if len(data) - end > _GUARD_CARRY:  # a very long line: scan it as it is, and
+            end = len(data)  # keep its end, scanned again with the next chunk
+            keep = end - _GUARD_CARRY
+        if end:
+            self._scan(data, end)
+        self.offset += keep
+        self.carry = data[keep:]
+
+    def finish(self) -> None:
+        if self.carry:
+            self._scan(self.carry, len(self.carry))
+            self.offset += len(self.carry)
+            self.carry = b""
+
+    def _scan(self, data: bytes, end: int) -> None:
+        m = self._search(data, 0, end)
+        while m is not None:
+            start = max(data.rfind(b"\n", 0, m.start()), data.rfind(b"\r", 0, m.start())) + 1
+            stops = [i for eol in (b"\n", b"\r") if (i := data.find(eol, m.end(), end)) >= 0]
+            stop = min(stops, default=end)
+            if self._utf8_line(data[start:stop]):
+                self._refuse(self.offset + m.start())
+            m = self._search(data, stop, end)
+
+    @staticmethod
+    def _search(data: bytes, pos: int, end: int) -> re.Match[bytes] | None:
+        found = [i for mark in _UTF8_VIETNAMESE_MARKS if (i := data.find(mark, pos, end)) >= 0]
+        if not found:
+            return None
+        return _UTF8_VIETNAMESE.search(data, max(pos, min(found) - 1), end)
+
+    @staticmethod
+    def _utf8_line(raw: bytes) -> bool:
+        try:
+            # final=False: a line cut at the start of a kept tail may end mid-character
+            text, _n = codecs.utf_8_decode(raw.lstrip(bytes(range(0x80, 0xC0))), "strict", False)
+        except UnicodeDecodeError:
+            return False
+        return _vietnamese_score(text) >= 0.5
+
+    def _refuse(self, offset: int) -> None:
+        utf8_line = _line_at(self.path, offset)
+        bad = _first_invalid_utf8(self.path)  # the first line in the legacy encoding
+        if bad is None:  # all of it is UTF-8: the publisher chose the legacy encoding
+            raise LoadError(
+                _(
+                    "Tệp viết bằng UTF-8 (dòng %(line)d) nhưng được đọc bằng bảng mã "
+                    "%(enc)s: hãy chọn bảng mã UTF-8 hoặc để hệ thống tự nhận diện."
+                )
+                % {"line": utf8_line, "enc": self.encoding},
+                line=utf8_line,
+            )
+        _refuse_mixed(utf8_line, _line_at(self.path, bad))
+
+
+class _GuardedFile(io.RawIOBase):
+    """A raw file whose bytes go through a :class:`Utf8Guard` as they are read."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self._fh = path.open("rb", buffering=0)
+        self._guard = Utf8Guard(path, encoding)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._fh.readinto(buffer) or 0
+        with memoryview(buffer) as view:
+            self._guard.feed(view[:n])
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
 
 
 def detect_encoding(path: Path) -> str:
@@ -234,16 +380,7 @@ def detect_encoding(path: Path) -> str:
     mixed = _mixed_in_sample(sample, full=len(sample) >= SAMPLE_BYTES)
     if mixed:
         base = _line_at(path, start) - 1 if start else 0
-        utf8_line, other_line = mixed[0] + base, mixed[1] + base
-        line = max(utf8_line, other_line)
-        raise LoadError(
-            _(
-                "Tệp lẫn bảng mã: dòng %(utf8)d viết bằng UTF-8 nhưng dòng %(other)d dùng "
-                "bảng mã khác. Hãy lưu lại toàn bộ tệp bằng một bảng mã (UTF-8)."
-            )
-            % {"utf8": utf8_line, "other": other_line},
-            line=line,
-        )
+        _refuse_mixed(mixed[0] + base, mixed[1] + base)
     _first_nul(path)
     font = _legacy_font_encoding(sample)
     if font:
@@ -275,7 +412,12 @@ def detect_encoding(path: Path) -> str:
     return best
 
 
-def open_text(path: Path, encoding: str) -> io.TextIOWrapper:
+def open_text(path: Path, encoding: str, *, guard: bool = False) -> io.TextIOWrapper:
+    """The file decoded strictly; with ``guard`` (a single-byte legacy encoding), UTF-8
+    lines of Vietnamese met while reading are refused as mixed encodings."""
+    if guard:
+        buffer = io.BufferedReader(_GuardedFile(path, encoding), buffer_size=1 << 20)
+        return io.TextIOWrapper(buffer, encoding=encoding, errors="strict", newline="")
     return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="strict", newline="")
 
 
