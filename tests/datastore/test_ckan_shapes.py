@@ -477,3 +477,19 @@ def test_unknown_parameters_of_the_other_actions_are_refused_as_junk(
         client, "datastore_upsert", verb="post", token=editor_token, resource_id=rid
     )
     assert status == 200 and body["result"] == {"resource_id": rid, "method": "upsert"}
+
+
+def test_info_without_meta_or_schema(client: Client, table: DatastoreTable) -> None:
+    # CKAN 2.11's flags, which its own data dictionary form uses
+    rid = str(table.resource_id)
+    status, body = call(
+        client, "datastore_info", id=rid, include_meta="false", include_fields_schema="false"
+    )
+    assert status == 200, body
+    assert "meta" not in body["result"]
+    assert body["result"]["fields"][0] == {"id": "tinh", "type": "text", "info": {"label": "Tỉnh"}}
+    assert not any("schema" in f for f in body["result"]["fields"])
+    _s, body = call(client, "datastore_info", id=rid, include_meta="false")
+    assert "meta" not in body["result"] and "schema" in body["result"]["fields"][0]
+    status, body = call(client, "datastore_info", id=rid, include_meta="peut-être")
+    assert status == 409 and "include_meta" in body["error"]

@@ -315,7 +315,13 @@ def datastore_info(context: ActionContext, data: dict[str, Any]) -> dict[str, An
     """Fields (with types, labels and the database schema of each column) and ``meta``
     (row count, sizes) of a DataStore table."""
     _refuse_junk(data, INFO_PARAMS)
-    return selectors.datastore_info(_table(context, data))
+    include_meta = _bool(data, "include_meta", True)
+    include_fields_schema = _bool(data, "include_fields_schema", True)
+    return selectors.datastore_info(
+        _table(context, data),
+        include_meta=include_meta,
+        include_fields_schema=include_fields_schema,
+    )
 
 
 def _resource_for_write(context: ActionContext, data: dict[str, Any]) -> Any:

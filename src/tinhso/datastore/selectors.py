@@ -667,22 +667,31 @@ def _add_index(entry: dict[str, Any] | None, index: str, unique: bool) -> None:
     entry["uniquekey"] = entry["uniquekey"] or unique
 
 
-def datastore_info(table: DatastoreTable) -> dict[str, Any]:
+def datastore_info(
+    table: DatastoreTable, *, include_meta: bool = True, include_fields_schema: bool = True
+) -> dict[str, Any]:
     """CKAN's ``datastore_info``: ``meta`` (``id``, ``count``, ``table_type``, ``aliases``,
     ``size``, ``idx_size``, ``db_size`` in bytes) and ``fields`` (without ``_id``) as
     ``datastore_search`` lists them, each with ``schema``: the database's own column type
     (``native_type``), ``notnull``, ``index_name``, ``is_index`` and ``uniquekey``, read
-    from the database catalogue as CKAN does (PRAGMAs on SQLite)."""
-    if connection.vendor == "postgresql":
-        columns, sizes = _pg_column_schema(table.table_name)
-    else:
-        columns, sizes = _sqlite_column_schema(table.table_name)
+    from the database catalogue as CKAN does (PRAGMAs on SQLite). Without
+    ``include_meta`` there is no ``meta``, without ``include_fields_schema`` no
+    ``schema`` (CKAN 2.11's flags; neither is then read from the catalogue)."""
+    columns: dict[str, dict[str, Any]] = {}
+    sizes: dict[str, Any] = {}
+    if include_meta or include_fields_schema:
+        if connection.vendor == "postgresql":
+            columns, sizes = _pg_column_schema(table.table_name)
+        else:
+            columns, sizes = _sqlite_column_schema(table.table_name)
     fields = []
     for f in ckan_fields(table.fields):
-        f["schema"] = columns.get(f["id"]) or _schema_entry("", False)
+        if include_fields_schema:
+            f["schema"] = columns.get(f["id"]) or _schema_entry("", False)
         fields.append(f)
-    return {
-        "meta": {
+    info: dict[str, Any] = {}
+    if include_meta:
+        info["meta"] = {
             "id": str(table.resource_id),
             "count": table.row_count,
             "table_type": "BASE TABLE",
@@ -691,10 +700,10 @@ def datastore_info(table: DatastoreTable) -> dict[str, Any]:
             "origin": table.origin,
             "loaded_at": table.loaded_at.isoformat() if table.loaded_at else None,
             "detected": {k: v for k, v in (table.detected or {}).items() if k != "summary"},
-        },
-        "fields": fields,
-        "primary_key": table.primary_key,
-    }
+        }
+    info["fields"] = fields
+    info["primary_key"] = table.primary_key
+    return info
 
 
 def ckan_fields(fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
