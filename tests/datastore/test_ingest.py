@@ -405,3 +405,44 @@ def test_the_load_task_runs_through_the_task_backend(settings: object) -> None:
     resource = resource_with_file(VI_CSV.encode())
     result = load_resource_task.call(str(resource.pk))
     assert result == {"status": "active", "rows": 3, "error": ""}
+
+
+@pytest.mark.parametrize(
+    ("cells", "first"),
+    [
+        ('<c r="B2"><f>A2*2</f></c>', "B2"),
+        ('<c r="B2"><f>A2*2</f><v/></c>', "B2"),
+        ('<c r="B2" t="n"><f t="shared" si="0"/><v></v></c>', "B2"),
+        ('<x:c r="B2"><x:f>A2*2</x:f></x:c>', "B2"),  # .NET writers' prefixes
+        ('<c r="B2"><f>A2*2</f><v>4</v></c><c r="C2"><f>B2</f></c>', "C2"),
+        ('<c r="B2" t="str"><f>""</f><v></v></c>', None),  # a saved empty string
+        ('<c r="B2" t="str"><f>"a"</f><v>a</v></c><c r="C2"><v>1</v></c>', None),
+        ('<c r="B2" t="inlineStr"><is><t>=A2*2</t></is></c>', None),  # text, not a formula
+    ],
+)
+def test_formula_cells_without_a_saved_result_are_found(
+    tmp_path: Path, cells: str, first: str | None
+) -> None:
+    import zipfile
+
+    from tinhso.datastore.ingest.readers import first_formula_without_result
+
+    path = tmp_path / "f.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns:r="r"><sheets><sheet name="Bìa" r:id="rId1"/>'
+            '<sheet name="Số &amp; liệu" sheetId="2" r:id="rId2"/></sheets></workbook>',
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>',
+        )
+        zf.writestr("xl/worksheets/sheet1.xml", '<worksheet><c r="A1"><f>1</f></c></worksheet>')
+        zf.writestr(
+            "xl/worksheets/sheet2.xml",
+            '<worksheet><sheetData><row r="2"><c r="A2"><v>2</v></c>' + cells + "</row>",
+        )
+    assert first_formula_without_result(path, "Số & liệu") == first
+    assert first_formula_without_result(path, "Bìa") == "A1"

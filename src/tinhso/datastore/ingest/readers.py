@@ -241,6 +241,19 @@ def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     return None
 
 
+def _formula_from(data: bytes, pos: int) -> int:
+    """Where to run ``_NO_RESULT`` from: the tag before the first ``<f``/``<x:f`` at or
+    after ``pos`` (the cell's start tag), or -1 when ``data`` has no formula there. Two
+    ``bytes.find`` (GB/s) spare the regular expression the sheets without formulas."""
+    found = [i for tag in (b"<f", b":f") if (i := data.find(tag, pos)) >= 0]
+    if not found:
+        return -1
+    i = min(found)
+    if data[i : i + 1] == b":":
+        i = data.rfind(b"<", 0, i)
+    return max(pos, data.rfind(b"<", 0, max(i, 0)), 0)
+
+
 def first_formula_without_result(path: Path, sheet_name: str) -> str | None:
     """The reference ("C5") of the first formula cell of the XLSX sheet that has no saved
     result, or None. Tools that write workbooks without a spreadsheet engine (openpyxl,
@@ -256,11 +269,11 @@ def first_formula_without_result(path: Path, sheet_name: str) -> str | None:
                 carry = b""
                 while chunk := fh.read(1 << 20):
                     data = carry + chunk
-                    pos = 0
-                    while m := _NO_RESULT.search(data, pos):
+                    pos = _formula_from(data, 0)
+                    while pos >= 0 and (m := _NO_RESULT.search(data, pos)):
                         attrs = _attributes(m.group(1) or b"")
                         if m.group(2) and b"v>" in m.group(2) and attrs.get("t") == "str":
-                            pos = m.end()  # an empty string saved as the result
+                            pos = _formula_from(data, m.end())  # a saved empty string
                             continue
                         return attrs.get("r") or "?"
                     carry = data[-_XLSX_OVERLAP:]
