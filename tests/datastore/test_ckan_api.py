@@ -54,7 +54,8 @@ def test_datastore_search_answers_with_the_ckan_envelope(
     result = body["result"]
     assert result["total"] == 4
     assert result["fields"][0] == {"id": "_id", "type": "int"}
-    assert {"id": "dan_so", "type": "int", "info": {"label": "Dân số"}} in result["fields"]
+    # PostgreSQL's name for the (bigint) column, as CKAN reports it; "_id" is "int" in CKAN
+    assert {"id": "dan_so", "type": "int8", "info": {"label": "Dân số"}} in result["fields"]
     assert result["records"][0]["huyen"] == "Thọ Xuân"
     assert result["_links"]["next"].startswith("/api/3/action/datastore_search?")
     assert "offset=100" in result["_links"]["next"]

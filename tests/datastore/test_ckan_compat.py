@@ -198,7 +198,7 @@ def test_sql_columns_keep_their_field_types_on_both_engines(client: Client) -> N
         ("ngay", "date"),
         ("dat_chuan", "bool"),
         ("ty_le", "numeric"),
-        ("dat", "int"),  # an expression named like a column is not that column
+        ("dat", "int8"),  # an expression named like a column is not that column
     ]
     assert result["records"][0] == {
         "xa": "Xã Nghi Liên",

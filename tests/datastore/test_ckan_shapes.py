@@ -69,7 +69,7 @@ def test_info_fields_carry_the_database_schema(client: Client, table: DatastoreT
     for f in fields.values():
         assert set(f["schema"]) == SCHEMA_KEYS, f
     dan_so = fields["dan_so"]
-    assert dan_so["type"] == "int" and dan_so["info"] == {"label": "Dân số"}
+    assert dan_so["type"] == "int8" and dan_so["info"] == {"label": "Dân số"}
     assert dan_so["schema"]["native_type"] == (
         "bigint" if connection.vendor == "postgresql" else "INTEGER"
     )

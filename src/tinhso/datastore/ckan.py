@@ -306,9 +306,12 @@ def datastore_search_sql(context: ActionContext, data: dict[str, Any]) -> dict[s
     if not isinstance(sql, str) or not sql.strip():
         raise ValidationError({"sql": [_("Thiếu giá trị")]})
     try:
-        return sqlsafety.run_sql(sql, user=context.user)
+        result = sqlsafety.run_sql(sql, user=context.user)
     except services.DatastoreError as exc:
         raise _translate(exc) from None
+    for f in result["fields"]:  # PostgreSQL's type names, as CKAN reports them
+        f["type"] = selectors.ckan_type(f["type"])
+    return result
 
 
 def datastore_info(context: ActionContext, data: dict[str, Any]) -> dict[str, Any]:

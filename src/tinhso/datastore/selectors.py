@@ -706,10 +706,22 @@ def datastore_info(
     return info
 
 
+#: The type names CKAN's DataStore reports, PostgreSQL's ``pg_type.typname`` of the column
+#: (tinhso's integer columns are ``bigint``: ``int8``); the other types keep their name.
+CKAN_TYPE_NAMES = {"int": "int8"}
+
+
+def ckan_type(ftype: str) -> str:
+    return CKAN_TYPE_NAMES.get(ftype, ftype)
+
+
 def ckan_fields(fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fields as CKAN lists them: ``_id`` is ``int`` (CKAN's own name for it), the others
+    carry PostgreSQL's type name, and ``info`` only when there is a label."""
     out = []
     for f in fields:
-        item: dict[str, Any] = {"id": f["id"], "type": f["type"]}
+        ftype = f["type"] if f["id"] == "_id" else ckan_type(f["type"])
+        item: dict[str, Any] = {"id": f["id"], "type": ftype}
         if f.get("label"):
             item["info"] = {"label": f["label"]}
         out.append(item)
