@@ -244,3 +244,15 @@ def test_token_pages_need_sign_in(client: Client) -> None:
     response = client.get("/tai-khoan/khoa-api/")
     assert response.status_code == 302
     assert response["Location"].startswith("/tai-khoan/dang-nhap/")
+
+
+def test_a_prefix_never_starts_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tinhso token revoke -AbC…` would read the prefix as an option (a flaky failure of
+    the CLI test above, 1 run in 64)."""
+    from tinhso.core import services
+
+    bodies = iter(["-dashfirst" + "x" * 30, "Aokfirst" + "y" * 32])
+    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda _n: next(bodies))
+    token, key = token_create(user=UserFactory(), name="máy thu thập")
+    assert key.startswith("tsk_Aokfirst") and token.prefix == "Aokfirst"
+    call_command("token", "revoke", token.prefix, stdout=StringIO())

@@ -113,7 +113,12 @@ def admin_units_load(*, province_codes: list[str] | None = None) -> dict[str, in
 
 
 def _new_key() -> str:
-    return "tsk_" + secrets.token_urlsafe(TOKEN_BYTES)
+    while True:
+        body = secrets.token_urlsafe(TOKEN_BYTES)
+        # The prefix (the key's first characters after "tsk_") is typed on the command
+        # line (`tinhso token revoke PREFIX`): one starting with "-" reads as an option.
+        if not body.startswith("-"):
+            return "tsk_" + body
 
 
 @transaction.atomic
