@@ -194,9 +194,6 @@ def token_authenticate(*, header: str) -> User | None:
     now = timezone.now()
     kept = _tokens_kept.get(key_hash)
     if kept is not None and kept[0] > time.monotonic() and (kept[2] is None or kept[2] > now):
-        # A new instance per request (per-request caches live on the user object), which
-        # takes over the agency scope the first request computed, while still current
-        # (core.selectors checks its generation; memberships changed here bump it).
         return _fresh_user(kept[1])
     token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
     if token is None or not token.is_active or not token.user.is_active:
