@@ -108,7 +108,7 @@ def _refund_unneeded(dossier: Any, payment: Any, reason: str) -> None:
 
     from tinhso.core.audit import audit_record, audit_suppressed
     from tinhso.core.services import DomainError
-    from tinhso.dossiers.services import _after_commit, _event
+    from tinhso.dossiers.services import _event, _follow_up
 
     try:
         from tinhso.payments.models import Payment
@@ -175,7 +175,7 @@ def _refund_unneeded(dossier: Any, payment: Any, reason: str) -> None:
         changes={"note": note, **data},
     )
     # The applicant is told as for any event (in the portal, by e-mail and SMS).
-    _after_commit(dossier, event)
+    _follow_up(dossier, event)
 
 
 def connect_payment_signals() -> None:

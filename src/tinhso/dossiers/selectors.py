@@ -618,11 +618,13 @@ def service_quality_index(
         ratio: float | None
         detail = ""
         if key == "satisfaction":
-            ratio = (float(rated["avg"]) - 1) / 4 if rated["n"] else None
-            # "4,67/5" in Vietnamese: the decimal separator of the active language, rounded
-            # first (number_format cuts 4.6667 to "4,66").
-            mean = round(float(rated["avg"]), 2) if rated["n"] else 0.0
-            detail = f"{number_format(mean, 2)}/5 ({rated['n']})" if rated["n"] else ""
+            ratio = None
+            if rated["n"]:
+                ratio = (float(rated["avg"]) - 1) / 4
+                # "4,67/5" in Vietnamese: the decimal separator of the active language,
+                # rounded first (number_format cuts 4.6667 to "4,66").
+                mean = round(float(rated["avg"]), 2)
+                detail = f"{number_format(mean, 2)}/5 ({rated['n']})"
         else:
             pair = ratios[key]
             ratio = pair[0] / pair[1] if pair else None

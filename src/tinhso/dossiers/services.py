@@ -477,7 +477,7 @@ def _create(
         actor=submitted_by,
         changes={"procedure": procedure.code, "channel": channel, "state": dossier.state},
     )
-    _after_commit(dossier, event)
+    _follow_up(dossier, event)
     return dossier
 
 
@@ -534,13 +534,14 @@ def _event(
     )
 
 
-def _after_commit(
+def _follow_up(
     dossier: Dossier,
     event: DossierEvent,
     forms: Sequence[str] = (),
     actor: User | None = None,
 ) -> None:
-    """Once committed: issue the forms (PDF) and notify the applicant, in the background.
+    """Issue the forms (PDF) and notify the applicant, in the background, once the
+    event's transaction has committed.
 
     With the database queue the follow-up row is written now, in the event's transaction
     (it cannot be lost between the commit and the enqueue, and it costs no commit of its
@@ -868,7 +869,7 @@ def dossier_act(
             actor=actor,
             changes={"from": from_state, "to": d.state, "note": note, **extra},
         )
-        _after_commit(d, event, forms, actor)
+        _follow_up(d, event, forms, actor)
     return d
 
 

@@ -81,15 +81,13 @@ def search(request: HttpRequest) -> HttpResponse:
     level = chosen["cap"] if chosen["cap"] in Procedure.Level.values else None
     online = chosen["muc-do"] if chosen["muc-do"] in Procedure.OnlineLevel.values else None
     page = _page_number(request)
-    result = procedure_search(
-        q=q,
-        field_code=chosen["linh-vuc"] or None,
-        level=level,
-        online_level=online,
-        agency=agency,
-        page=page,
-        page_size=PAGE_SIZE,
-    )
+    filters: dict[str, Any] = {
+        "field_code": chosen["linh-vuc"] or None,
+        "level": level,
+        "online_level": online,
+        "agency": agency,
+    }
+    result = procedure_search(q=q, page=page, page_size=PAGE_SIZE, **filters)
     facets: list[tuple[str, Any, list[FacetLink]]] = []
     active: list[dict[str, str]] = []
     for param, (name, title) in FACET_PARAMS.items():
@@ -119,14 +117,7 @@ def search(request: HttpRequest) -> HttpResponse:
     num_pages = result.num_pages
     near: list[Procedure] = []
     if q and page == 1 and result.count < NEAR_MATCH_BELOW:
-        near = procedure_near_matches(
-            q=q,
-            field_code=chosen["linh-vuc"] or None,
-            level=level,
-            online_level=online,
-            agency=agency,
-            exclude_ids=[p.pk for p in result.procedures],
-        )
+        near = procedure_near_matches(q=q, exclude_ids=[p.pk for p in result.procedures], **filters)
     context = {
         "near": near,
         "q": q,
